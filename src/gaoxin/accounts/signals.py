@@ -1,0 +1,1 @@
+"""PENDING: login/logout audit receivers."""

@@ -1,0 +1,113 @@
+"""Writing the audit trail. Business services call `change_record`; nothing else writes ObjectChange."""
+
+import datetime as dt
+import decimal
+import uuid
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.utils import timezone
+
+from .context import current_actor
+from .models import ChangeAction, ObjectChange, SecurityEvent
+
+
+def _jsonable(value):
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, (dt.date, dt.datetime, dt.time)):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return value
+
+
+def snapshot(obj: models.Model) -> dict:
+    """The concrete field values of a row, JSON-ready (foreign keys by id)."""
+    data = {}
+    for f in obj._meta.concrete_fields:
+        if f.primary_key or f.name in getattr(obj, "audit_exclude", ()):
+            continue
+        data[f.attname if f.is_relation else f.name] = _jsonable(getattr(obj, f.attname))
+    return data
+
+
+def _zone_id(obj):
+    return getattr(obj, "zone_id", None)
+
+
+def _build(obj, action, before, after, message, content_type=None):
+    actor = current_actor()
+    user = actor.user if getattr(actor.user, "pk", None) else None
+    return ObjectChange(
+        time=timezone.now(),
+        zone_id=_zone_id(obj),
+        user=user,
+        user_name=actor.name or "system",
+        via=actor.via,
+        ip=actor.ip,
+        request_id=actor.request_id,
+        action=action,
+        content_type=content_type or ContentType.objects.get_for_model(obj),
+        object_id=obj.pk,
+        object_repr=str(obj)[:200],
+        prechange_data=before,
+        postchange_data=after,
+        message=message[:200],
+    )
+
+
+def change_record(*, obj: models.Model, action: str, before: dict | None = None, message: str = "") -> ObjectChange:
+    """Record one create/update/delete. `before` is the snapshot taken before the change."""
+    after = None if action == ChangeAction.DELETE else snapshot(obj)
+    change = _build(obj, action, before, after, message)
+    change.save()
+    return change
+
+
+def change_record_many(changes: Iterable[tuple[models.Model, str, dict | None]], *, message: str = "") -> int:
+    """Bulk form for imports: (obj, action, before) triples, written in batches."""
+    rows, content_types = [], {}
+    for obj, action, before in changes:
+        ct = content_types.get(type(obj)) or content_types.setdefault(type(obj), ContentType.objects.get_for_model(obj))
+        after = None if action == ChangeAction.DELETE else snapshot(obj)
+        rows.append(_build(obj, action, before, after, message, content_type=ct))
+    ObjectChange.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+def security_event_record(*, kind: str, success: bool = True, user=None, user_name: str = "", detail: str = "",
+                          zone=None) -> SecurityEvent:
+    actor = current_actor()
+    user = user if user is not None else (actor.user if getattr(actor.user, "pk", None) else None)
+    event = SecurityEvent(
+        kind=kind,
+        success=success,
+        user=user if getattr(user, "pk", None) else None,
+        user_name=(user_name or getattr(user, "username", "") or actor.name)[:150],
+        zone=zone if zone is not None else getattr(user, "zone", None),
+        via=actor.via,
+        ip=actor.ip,
+        user_agent=actor.user_agent,
+        request_id=actor.request_id,
+        detail=detail[:500],
+    )
+    event.save()
+    return event
+
+
+def prune_audit_trail(*, retention_days: int | None = None) -> int:
+    """Delete audit rows older than the retention period; refuses a period under 180 days."""
+    minimum = settings.GAOXIN_AUDIT_RETENTION_DAYS
+    days = retention_days if retention_days is not None else minimum
+    if days < minimum:
+        raise ValueError(f"audit retention must be at least {minimum} days, got {days}")
+    cutoff = timezone.now() - dt.timedelta(days=days)
+    removed = 0
+    with transaction.atomic():
+        for model in (ObjectChange, SecurityEvent):
+            # The one sanctioned delete: bypass AppendOnlyQuerySet on purpose.
+            removed += models.QuerySet.delete(models.QuerySet(model).filter(time__lt=cutoff))[0]
+    return removed

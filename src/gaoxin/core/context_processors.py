@@ -1,0 +1,31 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from gaoxin.core.permissions import Role
+
+
+def navigation(request):
+    """The module navigation a user sees; each entry only for the roles that use it."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav": []}
+    business = user.role in (Role.ZONE_LEADER, Role.DEPARTMENT_STAFF, Role.ENTERPRISE)
+    items = [
+        (_("首页"), reverse("home"), True),
+        (_("企业"), reverse("enterprises:list"), business),
+        (_("地块"), reverse("land:parcel_list"), business),
+        (_("载体"), reverse("land:building_list"), business and user.role != Role.ENTERPRISE),
+        (_("数据导入"), reverse("imports:index"), user.role == Role.DEPARTMENT_STAFF),
+        (_("用户管理"), reverse("accounts:user_list"), user.role in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN)),
+        (_("工作日历"), reverse("core:calendar_list"), user.role == Role.SYSTEM_ADMIN),
+        (_("安全策略"), reverse("accounts:security_policy"), user.role == Role.SECURITY_ADMIN),
+        (_("审计日志"), reverse("core:audit"), user.role == Role.AUDIT_ADMIN),
+    ]
+    current = request.path
+    return {
+        "nav": [
+            {"label": label, "url": url, "active": url != "/" and current.startswith(url) or url == current}
+            for label, url, visible in items
+            if visible
+        ]
+    }

@@ -24,7 +24,7 @@ def navigation(request):
     current = request.path
     return {
         "nav": [
-            {"label": label, "url": url, "active": url != "/" and current.startswith(url) or url == current}
+            {"label": label, "url": url, "active": (url != "/" and current.startswith(url)) or url == current}
             for label, url, visible in items
             if visible
         ]

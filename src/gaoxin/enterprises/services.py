@@ -2,8 +2,8 @@
 
 from dataclasses import dataclass
 
-from django.db import transaction
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _

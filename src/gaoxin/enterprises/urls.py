@@ -6,7 +6,6 @@ app_name = "enterprises"
 urlpatterns = [
     path("", views.enterprise_list, name="list"),
     path("add/", views.enterprise_add, name="add"),
-    path("export/", views.enterprise_export, name="export"),
     path("<int:pk>/", views.enterprise_detail, name="detail"),
     path("<int:pk>/edit/", views.enterprise_edit, name="edit"),
     path("<int:pk>/delete/", views.enterprise_delete, name="delete"),

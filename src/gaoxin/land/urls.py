@@ -6,7 +6,6 @@ app_name = "land"
 urlpatterns = [
     path("parcels/", views.parcel_list, name="parcel_list"),
     path("parcels/add/", views.parcel_add, name="parcel_add"),
-    path("parcels/export/", views.parcel_export, name="parcel_export"),
     path("parcels/<int:pk>/", views.parcel_detail, name="parcel_detail"),
     path("parcels/<int:pk>/edit/", views.parcel_edit, name="parcel_edit"),
     path("parcels/<int:pk>/delete/", views.parcel_delete, name="parcel_delete"),

@@ -4,6 +4,7 @@ Pure Python: loaded once on first use, then dictionary lookups.
 """
 
 import csv
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -57,23 +58,23 @@ def ancestors(code: str) -> list[Category]:
     return chain[::-1]
 
 
-def normalise_class_code(raw: str) -> str:
+def normalise_class_code(raw) -> str:
     """Accept a 小类 code as 4 digits or with its 门类 letter (3971 or C3971); return the 4 digits."""
-    value = (raw or "").strip().upper()
+    value = unicodedata.normalize("NFKC", "" if raw is None else str(raw)).strip().upper()
     if not value:
         raise InvalidIndustryCode("行业代码为空。")
     letter = None
-    if value[0].isalpha():
+    if value[0].isascii() and value[0].isalpha():
         letter, value = value[0], value[1:]
-    if len(value) == 3 and value.isdigit():
-        raise InvalidIndustryCode(f"“{raw}”是中类代码，请填写 4 位小类代码。")
+    known = lookup(value)
+    if known is not None and known.level != "小类" and value.isdigit():
+        raise InvalidIndustryCode(f"“{raw}”是{known.level}代码（{known.name}），请填写 4 位小类代码。")
     if not (len(value) == 4 and value.isdigit()):
         raise InvalidIndustryCode(f"行业代码“{raw}”格式错误，应为 4 位小类代码，如 3971 或 C3971。")
-    category = lookup(value)
-    if category is None or category.level != "小类":
+    if known is None:
         raise InvalidIndustryCode(f"行业代码“{raw}”不在 {STANDARD_VERSION} 小类中。")
-    if letter and letter != category.section:
-        raise InvalidIndustryCode(f"行业代码“{raw}”的门类字母应为“{category.section}”。")
+    if letter and letter != known.section:
+        raise InvalidIndustryCode(f"行业代码“{raw}”的门类字母应为“{known.section}”。")
     return value
 
 

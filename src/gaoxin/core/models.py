@@ -15,7 +15,7 @@ class CalendarYear(models.Model):
 
     year = models.PositiveSmallIntegerField(_("年份"), unique=True)
     holidays = models.JSONField(_("法定节假日（含调休放假）"), default=list, help_text=_("YYYY-MM-DD 日期列表"))
-    workdays = models.JSONField(_("调休上班日"), default=list, help_text=_("周末需上班的日期，YYYY-MM-DD"))
+    workdays = models.JSONField(_("调休上班日"), default=list, blank=True, help_text=_("周末需上班的日期，YYYY-MM-DD"))
     source = models.CharField(_("依据"), max_length=200, blank=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 

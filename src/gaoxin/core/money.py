@@ -46,20 +46,27 @@ def wan_to_yi(wan: Decimal) -> Decimal:
     return wan / WAN_PER_YI
 
 
-def format_wan(wan: Decimal | None, places: int = 2) -> str:
+def _shown(value: Decimal, places: int) -> Decimal:
+    # Adding zero turns the "-0.00" that quantize leaves for tiny negatives into "0.00".
+    return quantize(Decimal(value), places) + 0
+
+
+def format_wan(wan: Decimal | int | None, places: int = 2) -> str:
     if wan is None:
         return ""
-    return f"{quantize(wan, places):,}万元"
+    return f"{_shown(wan, places):,}万元"
 
 
-def format_yi(wan: Decimal | None, places: int = 2) -> str:
+def format_yi(wan: Decimal | int | None, places: int = 2) -> str:
     if wan is None:
         return ""
-    return f"{quantize(wan_to_yi(wan), places):,}亿元"
+    return f"{_shown(wan_to_yi(Decimal(wan)), places):,}亿元"
 
 
-def format_auto(wan: Decimal | None, places: int = 2) -> str:
-    """亿元 from 10000 万元 upwards, as bulletins write it."""
+def format_auto(wan: Decimal | int | None, places: int = 2) -> str:
+    """亿元 from 10000 万元 upwards (after rounding, so 9999.999 万元 reads 1.00亿元), as bulletins write it."""
     if wan is None:
         return ""
-    return format_yi(wan, places) if abs(wan) >= WAN_PER_YI else format_wan(wan, places)
+    if abs(quantize(Decimal(wan), places)) >= WAN_PER_YI:
+        return format_yi(wan, places)
+    return format_wan(wan, places)

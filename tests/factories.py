@@ -3,6 +3,8 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils import timezone
+
 from gaoxin.accounts.models import Department, User, Zone
 from gaoxin.core import uscc
 from gaoxin.core.permissions import Role
@@ -21,7 +23,7 @@ def make_uscc(n: int, region: str = "500107") -> str:
 
 def make_user(username: str, *, zone: Zone | None, role: str, department=None, enterprise=None) -> User:
     user = User(username=username, zone=zone, role=role, department=department, enterprise=enterprise,
-                display_name=username)
+                display_name=username, password_changed_at=timezone.now())
     user.set_password(PASSWORD)
     user.full_clean(exclude=["password"])
     user.save()

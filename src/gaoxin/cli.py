@@ -8,7 +8,7 @@ def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv if argv is None else argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gaoxin.settings")
     if len(argv) > 1 and argv[1] == "demo":
-        from gaoxin.core.demo_env import prepare_demo_environment
+        from gaoxin.core.demo.env import prepare_demo_environment
 
         prepare_demo_environment()
     from django.core.management import execute_from_command_line

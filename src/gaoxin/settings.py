@@ -31,6 +31,7 @@ SECRET_KEY = os.environ.get("GAOXIN_SECRET_KEY", DEFAULT_SECRET_KEY)
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("GAOXIN_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
 
 INSTALLED_APPS = [
+    "gaoxin.core",  # first: its runserver (which refuses the default secret key) wins over staticfiles'
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -40,7 +41,6 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "ninja",
-    "gaoxin.core",
     "gaoxin.accounts",
     "gaoxin.enterprises",
     "gaoxin.land",
@@ -48,6 +48,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Serves /static/ itself: intranet deployments often have no separate web server for assets.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "gaoxin.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -101,7 +103,7 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 # 等保2.0 8.1.4.1: complexity, no username, no reuse of the last 5 passwords.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "gaoxin.accounts.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "gaoxin.accounts.passwords.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
     {"NAME": "gaoxin.accounts.passwords.NoUsernameValidator"},
     {"NAME": "gaoxin.accounts.passwords.PasswordHistoryValidator", "OPTIONS": {"history": 5}},
@@ -121,6 +123,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "gaoxin.core.views.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
@@ -140,6 +143,10 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+# Serve straight from the package's static folders, so a deployment works without `collectstatic`.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = VAR_DIR / "media"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024

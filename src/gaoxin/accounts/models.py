@@ -1,6 +1,9 @@
 import hashlib
 import secrets
 
+from django.conf import settings
+from django.contrib.auth.hashers import acheck_password as hashers_acheck_password
+from django.contrib.auth.hashers import check_password as hashers_check_password
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -8,7 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gaoxin.core.permissions import ADMIN_ROLES, Role
+from gaoxin.core.permissions import ADMIN_ROLES, BUSINESS_ROLES, Role
 
 code_validator = RegexValidator(r"^[a-z0-9][a-z0-9_-]{0,31}$", _("代码只能包含小写字母、数字、下划线和连字符，最长 32 位。"))
 
@@ -63,7 +66,10 @@ class User(AbstractUser):
     locked_until = models.DateTimeField(_("锁定至"), null=True, blank=True)
 
     objects = UserManager()
-    audit_exclude = ("password", "last_login")
+    # Login bookkeeping changes on every attempt and is recorded as security events instead; the name
+    # fields and date_joined of AbstractUser are unused (display_name) or never change.
+    audit_exclude = ("password", "last_login", "failed_logins", "locked_until", "password_changed_at",
+                     "first_name", "last_name", "date_joined")
 
     class Meta:
         verbose_name = _("用户")
@@ -74,6 +80,8 @@ class User(AbstractUser):
 
     def clean(self):
         super().clean()
+        if self.role in BUSINESS_ROLES and not self.zone_id:
+            raise ValidationError({"zone": _("该角色必须指定所属园区。")})
         if self.role == Role.DEPARTMENT_STAFF and not self.department_id:
             raise ValidationError({"department": _("部门工作人员必须指定部门。")})
         if self.role == Role.ENTERPRISE and not self.enterprise_id:
@@ -84,6 +92,28 @@ class User(AbstractUser):
             raise ValidationError({"department": _("部门不属于该用户的园区。")})
         if self.enterprise_id and self.zone_id and self.enterprise.zone_id != self.zone_id:
             raise ValidationError({"enterprise": _("企业不属于该用户的园区。")})
+
+    def set_password(self, raw_password):
+        super().set_password(raw_password)
+        # Expiry counts from here; services that want a change at next login clear it afterwards.
+        self.password_changed_at = timezone.now()
+
+    def check_password(self, raw_password):
+        def rehash(raw):
+            # A hasher upgrade stores the same password anew: not a password change, so the age is kept.
+            AbstractUser.set_password(self, raw)
+            self._password = None
+            self.save(update_fields=["password"])
+
+        return hashers_check_password(raw_password, self.password, rehash)
+
+    async def acheck_password(self, raw_password):
+        async def rehash(raw):
+            AbstractUser.set_password(self, raw)
+            self._password = None
+            await self.asave(update_fields=["password"])
+
+        return await hashers_acheck_password(raw_password, self.password, rehash)
 
     def readable_zone_ids(self) -> list[int]:
         ids = [self.zone_id] if self.zone_id else []
@@ -106,6 +136,9 @@ class PasswordHistory(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
 
+    def __str__(self):
+        return f"{self.user_id} @ {self.created_at:%Y-%m-%d %H:%M}"
+
 
 class SecurityPolicy(models.Model):
     """The security admin's settings; one row (pk=1), created with the defaults on first use."""
@@ -125,7 +158,13 @@ class SecurityPolicy(models.Model):
 
     @classmethod
     def current(cls) -> "SecurityPolicy":
-        policy, _created = cls.objects.get_or_create(pk=1)
+        """The policy row; created on first use from the deployment's settings."""
+        policy, _created = cls.objects.get_or_create(pk=1, defaults={
+            "password_max_age_days": settings.GAOXIN_PASSWORD_MAX_AGE_DAYS,
+            "lockout_threshold": settings.GAOXIN_LOCKOUT_THRESHOLD,
+            "lockout_minutes": settings.GAOXIN_LOCKOUT_MINUTES,
+            "session_idle_minutes": max(1, settings.SESSION_COOKIE_AGE // 60),
+        })
         return policy
 
 

@@ -17,7 +17,9 @@ def navigation(request):
         (_("载体"), reverse("land:building_list"), business and user.role != Role.ENTERPRISE),
         (_("数据导入"), reverse("imports:index"), user.role == Role.DEPARTMENT_STAFF),
         (_("用户管理"), reverse("accounts:user_list"), user.role in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN)),
+        (_("部门管理"), reverse("accounts:department_list"), user.role == Role.SYSTEM_ADMIN),
         (_("工作日历"), reverse("core:calendar_list"), user.role == Role.SYSTEM_ADMIN),
+        (_("登录日志"), reverse("accounts:login_events"), user.role == Role.SECURITY_ADMIN),
         (_("安全策略"), reverse("accounts:security_policy"), user.role == Role.SECURITY_ADMIN),
         (_("审计日志"), reverse("core:audit"), user.role == Role.AUDIT_ADMIN),
     ]

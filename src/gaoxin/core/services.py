@@ -19,6 +19,20 @@ def require_write(*, user, model, obj: models.Model | None = None) -> None:
         raise PermissionDenied(_("您没有修改该%(name)s的权限。") % {"name": model._meta.verbose_name})
 
 
+def require_register_write(*, user, model, zone, department) -> None:
+    """For bulk writes into a zone and department: a person must be staff of exactly that department.
+
+    `user=None` is a trusted system caller (the CLI run by the zone's operator, the demo builder).
+    """
+    if department.zone_id != zone.pk:
+        raise PermissionDenied(_("部门不属于该园区。"))
+    if user is None:
+        return
+    require_write(user=user, model=model)
+    if user.zone_id != zone.pk or user.department_id != department.pk:
+        raise PermissionDenied(_("只能向本人所在部门导入%(name)s。") % {"name": model._meta.verbose_name})
+
+
 def audited_create(obj: models.Model, *, message: str = "") -> models.Model:
     obj.full_clean()
     obj.save()

@@ -53,6 +53,15 @@ class Enterprise(BusinessRecord):
     def get_absolute_url(self):
         return reverse("enterprises:detail", args=[self.pk])
 
+    def clean_fields(self, exclude=None):
+        # Normalise first, so that max_length judges "C3971" or a USCC typed with spaces by its tidy form.
+        self.uscc = uscc.normalise(self.uscc)
+        try:
+            self.industry_code = industry.normalise_class_code(self.industry_code)
+        except industry.InvalidIndustryCode:
+            pass  # clean() reports it with the reason
+        super().clean_fields(exclude=exclude)
+
     def clean(self):
         errors = {}
         try:

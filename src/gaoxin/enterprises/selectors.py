@@ -1,6 +1,8 @@
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
-from gaoxin.core import industry
+from gaoxin.accounts.models import Department
+from gaoxin.core import industry, uscc
+from gaoxin.core.permissions import Role
 
 from .models import Enterprise
 
@@ -46,3 +48,28 @@ def enterprise_areas(*, zone) -> list[str]:
     return list(
         Enterprise.objects.filter(zone=zone).exclude(area="").values_list("area", flat=True).distinct().order_by("area")
     )
+
+
+def enterprise_by_uscc(*, zone, code: str) -> Enterprise | None:
+    """An enterprise of `zone` by USCC, whichever department keeps it (the USCC is the zone-wide key).
+
+    Raises uscc.InvalidUSCC when `code` is not a valid USCC.
+    """
+    return Enterprise.objects.filter(zone=zone, uscc=uscc.validate(code)).first()
+
+
+def enterprise_choices_for_user(*, user, include: Enterprise | None = None) -> QuerySet[Enterprise]:
+    """Enterprises offered in a select: those of the user's own zone they can see (and the current one)."""
+    q = Q(pk__in=Enterprise.objects.visible_to(user).filter(zone_id=user.zone_id).values("pk"))
+    if include is not None:
+        q |= Q(pk=include.pk)
+    return Enterprise.objects.filter(q).only("id", "name", "uscc").order_by("name", "id")
+
+
+def department_choices(*, user) -> QuerySet[Department]:
+    """The departments a user's list filters offer: those of the zones they read (their own, for staff)."""
+    if user.role == Role.DEPARTMENT_STAFF:
+        return Department.objects.filter(pk=user.department_id)
+    if user.role == Role.ZONE_LEADER:
+        return Department.objects.filter(zone_id__in=user.readable_zone_ids()).order_by("zone_id", "code")
+    return Department.objects.none()

@@ -10,7 +10,13 @@ from django.utils.translation import gettext as _
 
 from gaoxin.core.audit.models import ChangeAction
 from gaoxin.core.audit.services import change_record_many, snapshot
-from gaoxin.core.services import audited_create, audited_delete, audited_update, require_write
+from gaoxin.core.services import (
+    audited_create,
+    audited_delete,
+    audited_update,
+    require_register_write,
+    require_write,
+)
 
 from .models import Enterprise
 
@@ -51,17 +57,18 @@ class UpsertResult:
     unchanged: int
 
 
-def enterprises_upsert(*, user, rows: list[dict], message: str = "") -> UpsertResult:
-    """Create or update enterprises by USCC, all in the caller's transaction, with one audit row each.
+def enterprises_upsert(*, zone, department, rows: list[dict], user=None, message: str = "") -> UpsertResult:
+    """Create or update enterprises by USCC for `department`, with one audit row each; all or nothing.
 
-    `rows` are validated field dicts (see enterprises.imports). Rows whose USCC belongs to an
-    enterprise of another department are refused as a whole: nothing is written.
+    `rows` are validated field dicts (see enterprises.imports). `user` is the person importing (checked
+    against zone and department); None only for trusted system callers (the CLI, the demo). Rows whose
+    USCC belongs to an enterprise of another department are refused as a whole: nothing is written.
     """
-    require_write(user=user, model=Enterprise)
+    require_register_write(user=user, model=Enterprise, zone=zone, department=department)
     existing = {
-        e.uscc: e for e in Enterprise.objects.filter(zone_id=user.zone_id, uscc__in=[r["uscc"] for r in rows])
+        e.uscc: e for e in Enterprise.objects.filter(zone=zone, uscc__in=[r["uscc"] for r in rows])
     }
-    foreign = sorted(u for u, e in existing.items() if e.department_id != user.department_id)
+    foreign = sorted(u for u, e in existing.items() if e.department_id != department.pk)
     if foreign:
         raise ValidationError(
             _("以下企业由其他部门维护，本部门不能通过导入修改：%(codes)s") % {"codes": "、".join(foreign[:20])}
@@ -71,7 +78,7 @@ def enterprises_upsert(*, user, rows: list[dict], message: str = "") -> UpsertRe
         data = {k: v for k, v in row.items() if k in EDITABLE_FIELDS}
         current = existing.get(row["uscc"])
         if current is None:
-            to_create.append(Enterprise(zone_id=user.zone_id, department_id=user.department_id, **data))
+            to_create.append(Enterprise(zone=zone, department=department, **data))
             continue
         before = snapshot(current)
         for k, v in data.items():
@@ -85,7 +92,7 @@ def enterprises_upsert(*, user, rows: list[dict], message: str = "") -> UpsertRe
         if to_update:
             Enterprise.objects.bulk_update(to_update, fields=[*EDITABLE_FIELDS, "updated_at"], batch_size=1000)
         if created and created[0].pk is None:  # backends without RETURNING: fetch the new ids
-            ids = dict(Enterprise.objects.filter(zone_id=user.zone_id, uscc__in=[e.uscc for e in created])
+            ids = dict(Enterprise.objects.filter(zone=zone, uscc__in=[e.uscc for e in created])
                        .values_list("uscc", "id"))
             for e in created:
                 e.pk = ids[e.uscc]

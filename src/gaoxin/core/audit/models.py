@@ -95,6 +95,7 @@ class SecurityEventKind(models.TextChoices):
     IMPORT = "import", _("数据导入")
     EXPORT = "export", _("数据导出")
     PERMISSION_DENIED = "permission_denied", _("越权访问")
+    AUDIT_PRUNED = "audit_pruned", _("清理过期审计记录")
 
 
 class SecurityEvent(AppendOnlyModel):

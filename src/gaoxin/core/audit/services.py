@@ -110,4 +110,5 @@ def prune_audit_trail(*, retention_days: int | None = None) -> int:
         for model in (ObjectChange, SecurityEvent):
             # The one sanctioned delete: bypass AppendOnlyQuerySet on purpose.
             removed += models.QuerySet.delete(models.QuerySet(model).filter(time__lt=cutoff))[0]
+        security_event_record(kind="audit_pruned", detail=f"删除 {cutoff:%Y-%m-%d} 之前的审计记录 {removed} 条（保留 {days} 天）")
     return removed

@@ -1,12 +1,10 @@
-from django.core.management.commands.runserver import Command as DjangoRunserver
+from django.contrib.staticfiles.management.commands.runserver import Command as StaticfilesRunserver
 
 from gaoxin.core.checks import refuse_default_secret_key
 
 
-class Command(DjangoRunserver):
-    def inner_run(self, *args, **options):
-        refuse_default_secret_key()
-        super().inner_run(*args, **options)
+class Command(StaticfilesRunserver):
+    """Django's runserver, refusing to serve with the default secret key when debug is off."""
 
     def handle(self, *args, **options):
         refuse_default_secret_key()

@@ -1,0 +1,147 @@
+"""The demo zone 示范科学城高新区 (code `demo`) and synthetic zones for benchmarks.
+
+Everything is written through the same services that the pages, the API and the imports use, so
+the demo carries a complete audit trail and obeys every validation rule.
+"""
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+
+from gaoxin.accounts.models import Department, User, Zone
+from gaoxin.accounts.services import user_create, zone_create
+from gaoxin.core.permissions import Role
+from gaoxin.enterprises.models import Enterprise
+from gaoxin.enterprises.services import enterprises_upsert
+from gaoxin.land.models import Parcel
+from gaoxin.land.services import building_create, floor_create, lease_create, parcels_upsert, unit_create
+
+from .synthetic import enterprise_rows, parcel_rows
+
+DEMO_CODE = "demo"
+DEMO_NAME = "示范科学城高新区"
+DEMO_ENTERPRISES = 2000
+DEMO_PARCELS = 1500
+DEMO_BUILDINGS = 12
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    password: str
+    role: str
+    description: str
+
+
+def demo_logins() -> list[DemoLogin]:
+    """One account per role; the passwords satisfy the policy and are printed by `gaoxin demo`."""
+    return [
+        DemoLogin("sysadmin", "Xitong#2026gx", Role.SYSTEM_ADMIN, "系统管理员：账户、部门、工作日历"),
+        DemoLogin("secadmin", "Anquan#2026gx", Role.SECURITY_ADMIN, "安全管理员：安全策略、解锁、重置密码"),
+        DemoLogin("auditadmin", "Shenji#2026gx", Role.AUDIT_ADMIN, "审计管理员：审计日志"),
+        DemoLogin("leader", "Lingdao#2026gx", Role.ZONE_LEADER, "园区领导：查看全区"),
+        DemoLogin("jxj", "Jingxin#2026gx", Role.DEPARTMENT_STAFF, "经信局工作人员：企业名录"),
+        DemoLogin("tzcj", "Touzi#2026gx", Role.DEPARTMENT_STAFF, "投资促进局工作人员：招商企业"),
+        DemoLogin("jsj", "Jianshe#2026gx", Role.DEPARTMENT_STAFF, "建设局工作人员：地块与载体"),
+        DemoLogin("qiye", "Qiye#2026gxdemo", Role.ENTERPRISE, "企业用户：仅本企业"),
+    ]
+
+
+# Which department keeps which accounts' records in the demo.
+DEMO_USER_DEPARTMENTS = {"jxj": "jxj", "tzcj": "tzcj", "jsj": "jsj"}
+
+
+def demo_exists() -> bool:
+    return Zone.objects.filter(code=DEMO_CODE).exists()
+
+
+@transaction.atomic
+def build_demo(*, seed: int = 2026) -> Zone:
+    """Build the demo zone from nothing. Deterministic: the same seed gives the same zone."""
+    zone = zone_create(user=None, code=DEMO_CODE, name=DEMO_NAME)
+    departments = {d.code: d for d in zone.departments.all()}
+
+    # 70 % of the enterprise register is kept by 经信局, the rest (recent investment) by 投资促进局.
+    rows = enterprise_rows(DEMO_ENTERPRISES, seed=seed)
+    split = int(len(rows) * 0.7)
+    enterprises_upsert(zone=zone, department=departments["jxj"], rows=rows[:split], message="演示数据")
+    enterprises_upsert(zone=zone, department=departments["tzcj"], rows=rows[split:], message="演示数据")
+
+    ids = dict(Enterprise.objects.filter(zone=zone).values_list("uscc", "id"))
+    # Land goes to operating industrial firms first: the rest rarely hold parcels.
+    holders = [r["uscc"] for r in rows if r["status"] == "在营" and r["industry_code"][:2] in _LAND_HOLDING]
+    parcels = parcel_rows(DEMO_PARCELS, holders, seed=seed)
+    for p in parcels:
+        p["holder_id"] = ids.get(p.pop("holder_uscc"))
+    parcels_upsert(zone=zone, department=departments["jsj"], rows=parcels, message="演示数据")
+
+    users = _create_demo_users(zone, departments)
+    _build_carriers(zone, users["jsj"], tenants=[ids[r["uscc"]] for r in rows if r["size"] == "规下"][:400],
+                    seed=seed)
+    return zone
+
+
+_LAND_HOLDING = {f"{d:02d}" for d in range(13, 47)}  # manufacturing (C) and utilities (D)
+
+
+def _create_demo_users(zone: Zone, departments: dict[str, Department]) -> dict[str, User]:
+    first_enterprise = Enterprise.objects.filter(zone=zone, parcels__isnull=False).order_by("id").first()
+    users = {}
+    for login in demo_logins():
+        data = {"username": login.username, "zone": zone, "role": login.role,
+                "display_name": login.description.split("：")[0]}
+        if login.role == Role.DEPARTMENT_STAFF:
+            data["department"] = departments[DEMO_USER_DEPARTMENTS[login.username]]
+        if login.role == Role.ENTERPRISE:
+            data["enterprise"] = first_enterprise
+            data["display_name"] = first_enterprise.name
+        users[login.username] = user_create(user=None, data=data, password=login.password)
+    return users
+
+
+def _build_carriers(zone: Zone, staff: User, *, tenants: list[int], seed: int) -> None:
+    """Standard factory buildings (标准厂房) on producing parcels, with units leased to small firms."""
+    rng = random.Random(seed + 11)
+    sites = list(Parcel.objects.filter(zone=zone, status="投产", land_use="工业用地").order_by("code")[:DEMO_BUILDINGS])
+    tenant_iter = iter(tenants)
+    for i, parcel in enumerate(sites, start=1):
+        building = building_create(user=staff, data={
+            "code": f"BZCF-{i:02d}", "name": f"标准厂房{i}号楼", "parcel": parcel, "address": parcel.location,
+        }, message="演示数据")
+        for number in range(1, rng.randint(3, 6) + 1):
+            floor = floor_create(user=staff, building=building, number=number, message="演示数据")
+            for u in range(1, rng.randint(2, 4) + 1):
+                area = Decimal(rng.choice((600, 800, 1000, 1200, 1500)))
+                unit = unit_create(user=staff, floor=floor, data={"code": f"{number}{u:02d}", "floor_area_m2": area},
+                                   message="演示数据")
+                if rng.random() < 0.75:
+                    tenant = next(tenant_iter, None)
+                    if tenant is None:
+                        continue
+                    start = dt.date(2019, 1, 1) + dt.timedelta(days=rng.randrange(0, 2000))
+                    lease_create(user=staff, unit=unit, data={
+                        "enterprise_id": tenant, "area_m2": area, "start_date": start,
+                        "end_date": start + dt.timedelta(days=365 * rng.choice((3, 5, 8))),
+                    }, message="演示数据")
+
+
+def synthesise(*, zone: Zone, department: Department, enterprises: int, parcels: int, seed: int = 7) -> tuple[int, int]:
+    """Add `enterprises` enterprises and `parcels` parcels to a zone (for benchmarks); returns what was created."""
+    taken = Enterprise.objects.filter(zone=zone).values_list("uscc", flat=True)
+    start = 1 + max((int(u[8:16]) for u in taken if u[8:16].isdigit()), default=0)
+    rows = enterprise_rows(enterprises, seed=seed, start=start)
+    with transaction.atomic():
+        created = enterprises_upsert(zone=zone, department=department, rows=rows, message="合成数据").created
+        made_parcels = 0
+        if parcels:
+            ids = dict(Enterprise.objects.filter(zone=zone, uscc__in=[r["uscc"] for r in rows]).values_list("uscc", "id"))
+            prows = parcel_rows(parcels, list(ids), seed=seed + start)
+            for p in prows:
+                p["code"] = f"S{start}-{p['code']}"  # the batch's first number keeps codes unique across runs
+                p["holder_id"] = ids.get(p.pop("holder_uscc"))
+            made_parcels = parcels_upsert(zone=zone, department=department, rows=prows, message="合成数据").created
+    return created, made_parcels
+

@@ -1,11 +1,15 @@
 """Helpers every app's services share: permission checks and the audited save."""
 
-from django.core.exceptions import PermissionDenied
-from django.db import models
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .audit.models import ChangeAction
-from .audit.services import change_record, snapshot
+from .audit.services import change_record, change_record_many, snapshot
+from .bulk import insert_instances
 from .permissions import can_write
 
 
@@ -59,3 +63,53 @@ def audited_delete(obj: models.Model, *, message: str = "") -> None:
     obj.delete()
     obj.pk = pk  # the record refers to the row that was deleted
     change_record(obj=obj, action=ChangeAction.DELETE, before=before, message=message)
+
+
+@dataclass(frozen=True)
+class UpsertResult:
+    created: int
+    updated: int
+    unchanged: int
+
+
+def register_upsert(*, model, key: str, fields: tuple[str, ...], zone, department, rows: list[dict], user,
+                    message: str, foreign_message: str) -> UpsertResult:
+    """Create or update a register's rows by their natural key for `department`; one audit row each.
+
+    `rows` are validated dicts (the import framework ran the model's rules); `fields` are the attnames a
+    row may set. A key that belongs to another department's record refuses the whole batch. Runs in one
+    transaction: all or nothing.
+    """
+    require_register_write(user=user, model=model, zone=zone, department=department)
+    keys = [r[key] for r in rows]
+    existing = {getattr(o, key): o for o in model.objects.filter(zone=zone, **{f"{key}__in": keys})}
+    foreign = sorted(k for k, o in existing.items() if o.department_id != department.pk)
+    if foreign:
+        raise ValidationError(foreign_message % {"codes": "、".join(foreign[:20])})
+    now = timezone.now()
+    to_create, to_update, changes = [], [], []
+    for row in rows:
+        data = {k: v for k, v in row.items() if k in fields}
+        current = existing.get(row[key])
+        if current is None:
+            to_create.append(model(zone=zone, department=department, created_at=now, updated_at=now, **data))
+            continue
+        before = snapshot(current)
+        for k, v in data.items():
+            setattr(current, k, v)
+        if snapshot(current) != before:
+            current.updated_at = now  # bulk writes skip auto_now
+            to_update.append(current)
+            changes.append((current, ChangeAction.UPDATE, before))
+    with transaction.atomic():
+        insert_instances(to_create)
+        if to_update:
+            model.objects.bulk_update(to_update, fields=[*fields, "updated_at"], batch_size=1000)
+        if to_create:
+            ids = dict(model.objects.filter(zone=zone, **{f"{key}__in": [getattr(o, key) for o in to_create]})
+                       .values_list(key, "id"))
+            for obj in to_create:
+                obj.pk = ids[getattr(obj, key)]
+        change_record_many([(o, ChangeAction.CREATE, None) for o in to_create] + changes, message=message)
+    return UpsertResult(created=len(to_create), updated=len(to_update),
+                        unchanged=len(rows) - len(to_create) - len(to_update))

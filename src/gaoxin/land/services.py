@@ -1,24 +1,22 @@
 """Every write to the land register and the space carriers."""
 
 import copy
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import ProtectedError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gaoxin.core.audit.models import ChangeAction
 from gaoxin.core.audit.services import change_record_many, snapshot
 from gaoxin.core.services import (
+    UpsertResult,
     audited_create,
     audited_delete,
     audited_update,
-    require_register_write,
+    register_upsert,
     require_write,
 )
-from gaoxin.enterprises.services import UpsertResult
 
 from . import engine
 from .models import Building, Floor, Lease, Parcel, Unit
@@ -27,20 +25,8 @@ PARCEL_FIELDS = ("code", "location", "area_m2", "land_use", "supply_method", "ho
 PARCEL_DB_FIELDS = ("code", "location", "area_m2", "land_use", "supply_method", "holder_id", "supply_date", "status")
 
 
-def _at_scale(model, data: dict) -> dict:
-    """Decimals at their column's scale (600 → 600.00), so the audit trail compares like with like and an
-    unchanged value is not recorded as a change. Values with more places are left for full_clean to refuse."""
-    out = dict(data)
-    for f in model._meta.concrete_fields:
-        value = out.get(f.name)
-        if isinstance(f, models.DecimalField) and isinstance(value, Decimal) and value.is_finite() \
-                and -value.as_tuple().exponent <= f.decimal_places:
-            out[f.name] = value.quantize(Decimal(1).scaleb(-f.decimal_places))
-    return out
-
-
 def _parcel_data(data: dict) -> dict:
-    return _at_scale(Parcel, {k: v for k, v in data.items() if k in PARCEL_FIELDS or k == "holder_id"})
+    return {k: v for k, v in data.items() if k in PARCEL_FIELDS or k == "holder_id"}
 
 
 @transaction.atomic
@@ -71,39 +57,11 @@ def parcels_upsert(*, zone, department, rows: list[dict], user=None, message: st
     `rows` are validated dicts with `holder_id` already resolved (see land.imports); `user` as in
     `enterprises_upsert`.
     """
-    require_register_write(user=user, model=Parcel, zone=zone, department=department)
-    existing = {p.code: p for p in Parcel.objects.filter(zone=zone, code__in=[r["code"] for r in rows])}
-    foreign = sorted(c for c, p in existing.items() if p.department_id != department.pk)
-    if foreign:
-        raise ValidationError(
-            _("以下地块由其他部门维护，本部门不能通过导入修改：%(codes)s") % {"codes": "、".join(foreign[:20])}
-        )
-    to_create, to_update, changes = [], [], []
-    now = timezone.now()
-    for row in rows:
-        data = {k: v for k, v in row.items() if k in PARCEL_DB_FIELDS}
-        current = existing.get(row["code"])
-        if current is None:
-            to_create.append(Parcel(zone=zone, department=department, **data))
-            continue
-        before = snapshot(current)
-        for k, v in data.items():
-            setattr(current, k, v)
-        if snapshot(current) != before:
-            current.updated_at = now  # bulk_update skips auto_now
-            to_update.append(current)
-            changes.append((current, ChangeAction.UPDATE, before))
-    with transaction.atomic():
-        created = Parcel.objects.bulk_create(to_create, batch_size=2000)
-        if to_update:
-            Parcel.objects.bulk_update(to_update, fields=[*PARCEL_DB_FIELDS, "updated_at"], batch_size=1000)
-        if created and created[0].pk is None:
-            ids = dict(Parcel.objects.filter(zone=zone, code__in=[p.code for p in created])
-                       .values_list("code", "id"))
-            for p in created:
-                p.pk = ids[p.code]
-        change_record_many([(p, ChangeAction.CREATE, None) for p in created] + changes, message=message)
-    return UpsertResult(created=len(created), updated=len(to_update), unchanged=len(rows) - len(created) - len(to_update))
+    return register_upsert(
+        model=Parcel, key="code", fields=PARCEL_DB_FIELDS, zone=zone, department=department, rows=rows,
+        user=user, message=message,
+        foreign_message=_("以下地块由其他部门维护，本部门不能通过导入修改：%(codes)s"),
+    )
 
 
 # Space carriers (载体): building → floor → unit, and the leases of units. A building's floors, units
@@ -114,9 +72,8 @@ UNIT_FIELDS = ("code", "floor_area_m2")
 LEASE_FIELDS = ("enterprise", "area_m2", "start_date", "end_date")
 
 
-def _pick(data: dict, fields: tuple[str, ...], model=None) -> dict:
-    picked = {k: v for k, v in data.items() if k in fields}
-    return _at_scale(model, picked) if model is not None else picked
+def _pick(data: dict, fields: tuple[str, ...]) -> dict:
+    return {k: v for k, v in data.items() if k in fields}
 
 
 def _require_building_write(*, user, model, building: Building) -> None:
@@ -194,7 +151,7 @@ def floor_delete(*, user, floor: Floor, message: str = "") -> None:
 @transaction.atomic
 def unit_create(*, user, floor: Floor, data: dict, message: str = "") -> Unit:
     _require_building_write(user=user, model=Unit, building=floor.building)
-    fields = _pick(data, UNIT_FIELDS, Unit)
+    fields = _pick(data, UNIT_FIELDS)
     if floor.units.filter(code=fields.get("code", "")).exists():
         raise ValidationError({"code": _("该楼层已有单元“%(code)s”。") % {"code": fields.get("code", "")}})
     unit = Unit(zone_id=floor.zone_id, department_id=floor.department_id, floor=floor, **fields)
@@ -210,7 +167,7 @@ def _lease_spans(unit: Unit, *, exclude_pk: int | None = None) -> list[engine.Sp
 def unit_update(*, user, unit: Unit, data: dict, message: str = "") -> Unit:
     """Change a unit's code or floor area; the area may not drop below what its leases occupy on any day."""
     _require_building_write(user=user, model=Unit, building=unit.floor.building)
-    fields = _pick(data, UNIT_FIELDS, Unit)
+    fields = _pick(data, UNIT_FIELDS)
     if "code" in fields and unit.floor.units.exclude(pk=unit.pk).filter(code=fields["code"]).exists():
         raise ValidationError({"code": _("该楼层已有单元“%(code)s”。") % {"code": fields["code"]}})
     if "floor_area_m2" in fields and fields["floor_area_m2"] is not None:
@@ -252,7 +209,7 @@ def _check_lease(lease: Lease, *, exclude_pk: int | None) -> None:
 @transaction.atomic
 def lease_create(*, user, unit: Unit, data: dict, message: str = "") -> Lease:
     _require_building_write(user=user, model=Lease, building=unit.floor.building)
-    lease = Lease(zone_id=unit.zone_id, department_id=unit.department_id, unit=unit, **_pick(data, LEASE_FIELDS, Lease))
+    lease = Lease(zone_id=unit.zone_id, department_id=unit.department_id, unit=unit, **_pick(data, LEASE_FIELDS))
     _check_lease(lease, exclude_pk=None)
     return audited_create(lease, message=message)
 
@@ -260,7 +217,7 @@ def lease_create(*, user, unit: Unit, data: dict, message: str = "") -> Lease:
 @transaction.atomic
 def lease_update(*, user, lease: Lease, data: dict, message: str = "") -> Lease:
     require_write(user=user, model=Lease, obj=lease)
-    fields = _pick(data, LEASE_FIELDS, Lease)
+    fields = _pick(data, LEASE_FIELDS)
     candidate = copy.copy(lease)
     for k, v in fields.items():
         setattr(candidate, k, v)

@@ -46,7 +46,7 @@ def demo_logins() -> list[DemoLogin]:
         DemoLogin("jxj", "Jingxin#2026gx", Role.DEPARTMENT_STAFF, "经信局工作人员：企业名录"),
         DemoLogin("tzcj", "Touzi#2026gx", Role.DEPARTMENT_STAFF, "投资促进局工作人员：招商企业"),
         DemoLogin("jsj", "Jianshe#2026gx", Role.DEPARTMENT_STAFF, "建设局工作人员：地块与载体"),
-        DemoLogin("qiye", "Qiye#2026gxdemo", Role.ENTERPRISE, "企业用户：仅本企业"),
+        DemoLogin("qiye", "Company#2026gx", Role.ENTERPRISE, "企业用户：仅本企业"),
     ]
 
 
@@ -106,7 +106,8 @@ def _build_carriers(zone: Zone, staff: User, *, tenants: list[int], seed: int) -
     """Standard factory buildings (标准厂房) on producing parcels, with units leased to small firms."""
     rng = random.Random(seed + 11)
     sites = list(Parcel.objects.filter(zone=zone, status="投产", land_use="工业用地").order_by("code")[:DEMO_BUILDINGS])
-    tenant_iter = iter(tenants)
+    by_id = Enterprise.objects.in_bulk(tenants)
+    tenant_iter = iter([by_id[pk] for pk in tenants])
     for i, parcel in enumerate(sites, start=1):
         building = building_create(user=staff, data={
             "code": f"BZCF-{i:02d}", "name": f"标准厂房{i}号楼", "parcel": parcel, "address": parcel.location,
@@ -123,7 +124,7 @@ def _build_carriers(zone: Zone, staff: User, *, tenants: list[int], seed: int) -
                         continue
                     start = dt.date(2019, 1, 1) + dt.timedelta(days=rng.randrange(0, 2000))
                     lease_create(user=staff, unit=unit, data={
-                        "enterprise_id": tenant, "area_m2": area, "start_date": start,
+                        "enterprise": tenant, "area_m2": area, "start_date": start,
                         "end_date": start + dt.timedelta(days=365 * rng.choice((3, 5, 8))),
                     }, message="演示数据")
 

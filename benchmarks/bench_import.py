@@ -7,10 +7,11 @@ Target: read + validate + write well under 30 s.
 
 import datetime as dt
 import io
-import os
 import tempfile
 import time
 from pathlib import Path
+
+from benchmarks.common import Timer, line, setup_django
 
 ROWS = 100_000
 INDUSTRY_CODES = ("3971", "C3972", "3612", "6513", "2710", "3311", "7320", "5191")
@@ -45,40 +46,10 @@ def _workbook(path: Path, spec) -> None:
     wb.close()
 
 
-def _setup_django(home: Path) -> None:
-    import django
-    from django.conf import settings
-
-    if not settings.configured:
-        os.environ["GAOXIN_DATABASE_URL"] = f"sqlite:///{home / 'bench.sqlite3'}"
-        os.environ["GAOXIN_VAR_DIR"] = str(home)
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gaoxin.settings")
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-
-
-class _Timer:
-    """Wall-clock and this process's CPU time: on a busy machine the CPU figure is the comparable one."""
-
-    def __enter__(self):
-        self.wall, self.cpu = time.perf_counter(), time.process_time()
-        return self
-
-    def __exit__(self, *exc):
-        self.wall = time.perf_counter() - self.wall
-        self.cpu = time.process_time() - self.cpu
-
-
-def _line(name: str, timer: _Timer, rows: int) -> None:
-    print(f"  {name:<28} {timer.wall:7.2f} s wall {timer.cpu:7.2f} s cpu   {rows / timer.wall:>9,.0f} rows/s")
-
-
 def run() -> None:
     with tempfile.TemporaryDirectory(prefix="gaoxin-bench-") as tmp:
         home = Path(tmp)
-        _setup_django(home)
+        setup_django(home)
 
         from gaoxin.accounts.models import Department, Zone
         from gaoxin.core.audit.context import Actor, acting_as
@@ -92,41 +63,41 @@ def run() -> None:
         department = Department.objects.create(zone=zone, code="jxj", name="经信局")
 
         path = home / "enterprises.xlsx"
-        with _Timer() as generated:
+        with Timer() as generated:
             _workbook(path, spec)
         data = path.read_bytes()
         print(f"  {ROWS:,} enterprise rows, {len(data) / 1e6:.1f} MB .xlsx (generated in {generated.wall:.1f} s)")
 
         with acting_as(Actor(name="bench", via="cli")):
-            with _Timer() as t_read:
+            with Timer() as t_read:
                 table = read(spec, data=data, filename=path.name)
-            with _Timer() as t_validate:
+            with Timer() as t_validate:
                 validation = validate(spec, table, zone=zone, department=department)
             assert validation.ok, validation.errors[:5]
             changes_before = ObjectChange.objects.count()
-            with _Timer() as t_write:
+            with Timer() as t_write:
                 counts = write(spec, validation, zone=zone, department=department, filename=path.name)
             assert counts.created == ROWS, counts
             assert ObjectChange.objects.count() - changes_before == ROWS
 
-            _line("read (calamine)", t_read, ROWS)
-            _line("validate", t_validate, ROWS)
-            _line("write (upsert + audit)", t_write, ROWS)
-            total = _Timer()
+            line("read (calamine)", t_read, ROWS)
+            line("validate", t_validate, ROWS)
+            line("write (upsert + audit)", t_write, ROWS)
+            total = Timer()
             total.wall = t_read.wall + t_validate.wall + t_write.wall
             total.cpu = t_read.cpu + t_validate.cpu + t_write.cpu
-            _line("first import, end to end", total, ROWS)
+            line("first import, end to end", total, ROWS)
 
-            with _Timer() as t_again:
+            with Timer() as t_again:
                 outcome = file_import(spec=spec, data=data, filename=path.name, zone=zone, department=department)
             assert outcome.ok and outcome.counts.unchanged == ROWS, outcome.errors[:5]
-            _line("re-import, all unchanged", t_again, ROWS)
+            line("re-import, all unchanged", t_again, ROWS)
 
             for fmt in ("xlsx", "csv"):
                 out = io.BytesIO()
-                with _Timer() as t_export:
+                with Timer() as t_export:
                     exported = records_export(spec=spec, objects=spec.queryset_for_zone(zone=zone), fmt=fmt,
                                               out=out, zone=zone)
-                _line(f"export .{fmt}", t_export, exported)
+                line(f"export .{fmt}", t_export, exported)
         verdict = "OK" if total.wall < 30 else "TOO SLOW"
         print(f"  target: read + validate + write < 30 s → {total.wall:.1f} s wall ({total.cpu:.1f} s cpu) {verdict}")

@@ -72,6 +72,12 @@ class UpsertResult:
     unchanged: int
 
 
+def _by_keys(queryset, key: str, keys: list, chunk: int = 5000):
+    """Rows whose `key` is in `keys`, asked in chunks: PostgreSQL takes at most 65,535 bind parameters."""
+    for start in range(0, len(keys), chunk):
+        yield from queryset.filter(**{f"{key}__in": keys[start:start + chunk]})
+
+
 def register_upsert(*, model, key: str, fields: tuple[str, ...], zone, department, rows: list[dict], user,
                     message: str, foreign_message: str) -> UpsertResult:
     """Create or update a register's rows by their natural key for `department`; one audit row each.
@@ -81,8 +87,7 @@ def register_upsert(*, model, key: str, fields: tuple[str, ...], zone, departmen
     transaction: all or nothing.
     """
     require_register_write(user=user, model=model, zone=zone, department=department)
-    keys = [r[key] for r in rows]
-    existing = {getattr(o, key): o for o in model.objects.filter(zone=zone, **{f"{key}__in": keys})}
+    existing = {getattr(o, key): o for o in _by_keys(model.objects.filter(zone=zone), key, [r[key] for r in rows])}
     foreign = sorted(k for k, o in existing.items() if o.department_id != department.pk)
     if foreign:
         raise ValidationError(foreign_message % {"codes": "、".join(foreign[:20])})
@@ -106,8 +111,8 @@ def register_upsert(*, model, key: str, fields: tuple[str, ...], zone, departmen
         if to_update:
             model.objects.bulk_update(to_update, fields=[*fields, "updated_at"], batch_size=1000)
         if to_create:
-            ids = dict(model.objects.filter(zone=zone, **{f"{key}__in": [getattr(o, key) for o in to_create]})
-                       .values_list(key, "id"))
+            ids = dict(_by_keys(model.objects.filter(zone=zone).values_list(key, "id"), key,
+                                [getattr(o, key) for o in to_create]))
             for obj in to_create:
                 obj.pk = ids[getattr(obj, key)]
         change_record_many([(o, ChangeAction.CREATE, None) for o in to_create] + changes, message=message)

@@ -1,4 +1,6 @@
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 
 from gaoxin.api import api
@@ -6,6 +8,7 @@ from gaoxin.core import views as core_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    path("favicon.ico", RedirectView.as_view(url=static("gaoxin/favicon.svg"), permanent=True)),
     path("accounts/", include("gaoxin.accounts.urls")),
     path("enterprises/", include("gaoxin.enterprises.urls")),
     path("land/", include("gaoxin.land.urls")),

@@ -91,3 +91,21 @@ def test_prune_removes_only_rows_older_than_the_period(db):
 def test_prune_usage_error(db):
     with pytest.raises(CommandError):
         call_command("audit", stdout=StringIO())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_refuses_tampering_in_the_database():
+    """Even raw SQL cannot rewrite or delete recent audit rows on PostgreSQL."""
+    from django.db import DatabaseError, connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the database-level guard exists on PostgreSQL only")
+    recent = _old_event(10)
+    old = _old_event(400)
+    for sql in ("UPDATE core_securityevent SET user_name = 'x' WHERE id = %s",
+                "DELETE FROM core_securityevent WHERE id = %s"):
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, [recent.pk])
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM core_securityevent WHERE id = %s", [old.pk])
+    assert list(SecurityEvent.objects.values_list("pk", flat=True)) == [recent.pk]

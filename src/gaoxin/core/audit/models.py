@@ -6,7 +6,7 @@ way to remove rows, and only those older than the retention period (≥ 180 days
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -76,6 +76,25 @@ class ObjectChange(AppendOnlyModel):
         after = self.postchange_data or {}
         keys = list(dict.fromkeys([*before.keys(), *after.keys()]))
         return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+    def labelled_diff(self) -> list[tuple[str, str, object, object]]:
+        """(field, label, before, after) per changed field, labelled with the model's verbose names.
+
+        An empty field of a new row says nothing and is left out.
+        """
+        model = ContentType.objects.get_for_id(self.content_type_id).model_class()  # cached: no query per row
+        out = []
+        for field, before, after in self.diff():
+            if before is None and after in ("", None, [], {}):
+                continue
+            label = field
+            if model is not None:
+                try:
+                    label = str(model._meta.get_field(field.removesuffix("_id")).verbose_name)
+                except FieldDoesNotExist:
+                    pass
+            out.append((field, label, before, after))
+        return out
 
 
 class SecurityEventKind(models.TextChoices):

@@ -9,7 +9,7 @@ from django import forms
 from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.shortcuts import render
@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET
 
 from gaoxin.core.permissions import Role
 
-from .models import ChangeAction, ObjectChange, SecurityEventKind
+from .models import ChangeAction, SecurityEventKind
 from .selectors import audit_trail_for_user
 from .services import security_event_record
 
@@ -129,23 +129,6 @@ def _filtered(form: _PeriodForm, qs: QuerySet) -> QuerySet:
     return form.narrow(qs) if form.is_valid() else qs.none()
 
 
-def _labelled_diff(change: ObjectChange, models_by_ct: dict) -> list[tuple[str, str, object, object]]:
-    """(field, label, before, after) for every changed field, labelled with the model's verbose names."""
-    model = models_by_ct.get(change.content_type_id)
-    out = []
-    for field, before, after in change.diff():
-        if before is None and after in ("", None, [], {}):
-            continue  # an empty field of a new row says nothing
-        label = field
-        if model is not None:
-            try:
-                label = str(model._meta.get_field(field.removesuffix("_id")).verbose_name)
-            except FieldDoesNotExist:
-                pass
-        out.append((field, label, before, after))
-    return out
-
-
 @login_required
 @require_GET
 def audit_log(request):
@@ -154,8 +137,7 @@ def audit_log(request):
     content_types = _audited_content_types()
     form = ObjectChangeFilterForm(request.GET or None, content_types=content_types)
     page = Paginator(_filtered(form, changes), PAGE_SIZE).get_page(request.GET.get("page"))
-    models_by_ct = {ct.pk: ct.model_class() for ct in content_types}
-    rows = [{"change": c, "diff": _labelled_diff(c, models_by_ct),
+    rows = [{"change": c, "diff": c.labelled_diff(),
              "type": _content_type_label(c.content_type)} for c in page.object_list]
     return render(request, "core/audit_log.html", {"filter_form": form, "page_obj": page, "rows": rows})
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 def prepare_demo_environment() -> None:
     var = Path(os.environ.get("GAOXIN_VAR_DIR", Path.cwd() / "var"))
-    var.mkdir(parents=True, exist_ok=True)
+    (var / "static").mkdir(parents=True, exist_ok=True)  # STATIC_ROOT; WhiteNoise warns when it is missing
     if "GAOXIN_SECRET_KEY" not in os.environ:
         key_file = var / "secret_key"
         if not key_file.exists():

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "gaoxin.accounts",
     "gaoxin.enterprises",
     "gaoxin.land",
+    "gaoxin.evaluation",
 ]
 
 MIDDLEWARE = [

@@ -116,9 +116,14 @@ class User(AbstractUser):
         return await hashers_acheck_password(raw_password, self.password, rehash)
 
     def readable_zone_ids(self) -> list[int]:
+        """Own zone plus extra zones; kept on the instance, which lives for one request (scope is asked often)."""
+        cached = self.__dict__.get("_readable_zone_ids")
+        if cached is not None and cached[0] == self.zone_id:
+            return list(cached[1])
         ids = [self.zone_id] if self.zone_id else []
         if self.pk:
             ids += list(self.extra_zones.values_list("id", flat=True))
+        self.__dict__["_readable_zone_ids"] = (self.zone_id, tuple(ids))
         return ids
 
     @property

@@ -279,6 +279,7 @@ def user_update(*, user, target: User, data: dict, extra_zones: list[Zone] | Non
     target.save()
     if new_extra != old_extra:
         target.extra_zones.set(new_extra)
+        target.__dict__.pop("_readable_zone_ids", None)
     changed = [k for k in after if before.get(k) != after.get(k)]
     if changed:
         change_record(obj=target, action=ChangeAction.UPDATE, before=before)

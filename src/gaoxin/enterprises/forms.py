@@ -5,9 +5,9 @@ from django.core.validators import MaxLengthValidator
 from django.utils.html import format_html, format_html_join
 
 from gaoxin.core import industry, uscc
+from gaoxin.core.pages import ChangeMessageMixin
 
 from .models import Enterprise
-from .pages import ChangeMessageMixin
 from .services import EDITABLE_FIELDS
 
 

@@ -13,14 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from gaoxin.core import industry
 from gaoxin.core.audit.selectors import object_changes_for_object
-from gaoxin.core.permissions import Role, can_write
-from gaoxin.land import selectors as land_selectors
-
-from . import selectors, services
-from .filters import EnterpriseFilterSet
-from .forms import DatalistInput, EnterpriseForm
-from .models import Enterprise
-from .pages import (
+from gaoxin.core.pages import (
     Column,
     business_page,
     can_edit,
@@ -32,6 +25,13 @@ from .pages import (
     require_edit,
     sort_and_head,
 )
+from gaoxin.core.permissions import Role, can_write
+from gaoxin.land import selectors as land_selectors
+
+from . import selectors, services
+from .filters import EnterpriseFilterSet
+from .forms import DatalistInput, EnterpriseForm
+from .models import Enterprise
 
 COLUMNS = [
     Column("name", gettext_lazy("企业名称"), "name"),

@@ -3,7 +3,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gaoxin.core import uscc
-from gaoxin.enterprises.pages import ChangeMessageMixin
+from gaoxin.core.pages import ChangeMessageMixin
 from gaoxin.enterprises.selectors import enterprise_by_uscc, enterprise_choices_for_user
 
 from .models import Building, Lease, Parcel, Unit

@@ -11,8 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from gaoxin.core.audit.selectors import object_changes_for_object
-from gaoxin.core.permissions import Role, can_write
-from gaoxin.enterprises.pages import (
+from gaoxin.core.pages import (
     Column,
     business_page,
     can_edit,
@@ -25,6 +24,7 @@ from gaoxin.enterprises.pages import (
     require_edit,
     sort_and_head,
 )
+from gaoxin.core.permissions import Role, can_write
 from gaoxin.enterprises.selectors import department_choices, enterprise_get_for_user, enterprises_for_user
 
 from . import selectors, services

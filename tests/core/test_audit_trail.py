@@ -109,3 +109,13 @@ def test_postgresql_refuses_tampering_in_the_database():
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM core_securityevent WHERE id = %s", [old.pk])
     assert list(SecurityEvent.objects.values_list("pk", flat=True)) == [recent.pk]
+
+
+def test_security_event_details_are_written_in_the_system_language(db):
+    """An officer using the English UI still leaves a Chinese record: the trail reads the same for everyone."""
+    from django.utils import translation
+    from django.utils.translation import gettext as _
+
+    with translation.override("en"):
+        event = security_event_record(kind="unlocked", detail=lambda: _("解锁账户 %(name)s") % {"name": "zhang"})
+    assert event.detail == "解锁账户 zhang"

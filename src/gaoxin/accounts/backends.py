@@ -53,7 +53,7 @@ def register_failure(user_pk: int, policy: SecurityPolicy) -> dt.datetime | None
         User.objects.filter(pk=user_pk).update(failed_logins=0, locked_until=until)
         security_event_record(
             kind=SecurityEventKind.LOCKED, user=row,
-            detail=_("连续 %(n)d 次登录失败，锁定至 %(until)s")
+            detail=lambda: _("连续 %(n)d 次登录失败，锁定至 %(until)s")
             % {"n": count, "until": timezone.localtime(until).strftime("%Y-%m-%d %H:%M")},
         )
         return until

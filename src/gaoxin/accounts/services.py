@@ -178,7 +178,7 @@ def user_reset_password(*, user, target: User, password: str | None = None) -> s
     _validate_password(password, target)
     _store_password(target, password, must_change=True)
     security_event_record(kind=SecurityEventKind.PASSWORD_RESET, zone=target.zone,
-                          detail=_("重置账户 %(name)s 的密码") % {"name": target.username})
+                          detail=lambda: _("重置账户 %(name)s 的密码") % {"name": target.username})
     return password
 
 
@@ -189,7 +189,7 @@ def user_unlock(*, user, target: User) -> None:
     User.objects.filter(pk=target.pk).update(failed_logins=0, locked_until=None)
     target.failed_logins, target.locked_until = 0, None
     security_event_record(kind=SecurityEventKind.UNLOCKED, zone=target.zone,
-                          detail=_("解锁账户 %(name)s") % {"name": target.username})
+                          detail=lambda: _("解锁账户 %(name)s") % {"name": target.username})
 
 
 # ---------------------------------------------------------------- accounts
@@ -242,7 +242,7 @@ def user_create(*, user, data: dict, password: str, must_change_password: bool =
         target.extra_zones.set(extra_zones)
     change_record(obj=target, action=ChangeAction.CREATE)
     security_event_record(kind=SecurityEventKind.USER_CREATED, zone=target.zone,
-                          detail=_("创建账户 %(desc)s") % {"desc": _describe_user(target)})
+                          detail=lambda: _("创建账户 %(desc)s") % {"desc": _describe_user(target)})
     return target
 
 
@@ -286,21 +286,19 @@ def user_update(*, user, target: User, data: dict, extra_zones: list[Zone] | Non
     if target.role != old_role:
         security_event_record(
             kind=SecurityEventKind.ROLE_CHANGED, zone=target.zone,
-            detail=_("账户 %(name)s 的角色：%(old)s → %(new)s")
+            detail=lambda: _("账户 %(name)s 的角色：%(old)s → %(new)s")
             % {"name": target.username, "old": Role(old_role).label, "new": Role(target.role).label},
         )
-    labels = [_field_label(User, k.removesuffix("_id")) for k in changed if k != "role"]
-    if new_extra != old_extra:
-        labels.append(_field_label(User, "extra_zones"))
-    if labels:
-        state = ""
-        if "is_active" in changed:
-            state = _("（已启用）") if target.is_active else _("（已停用）")
-        security_event_record(
-            kind=SecurityEventKind.USER_CHANGED, zone=target.zone,
-            detail=_("修改账户 %(name)s：%(fields)s%(state)s")
-            % {"name": target.username, "fields": "、".join(labels), "state": state},
-        )
+    fields = [k.removesuffix("_id") for k in changed if k != "role"] + (["extra_zones"] if new_extra != old_extra else [])
+    if fields:
+        def detail():
+            state = ""
+            if "is_active" in changed:
+                state = _("（已启用）") if target.is_active else _("（已停用）")
+            return _("修改账户 %(name)s：%(fields)s%(state)s") % {
+                "name": target.username, "fields": "、".join(_field_label(User, f) for f in fields), "state": state}
+
+        security_event_record(kind=SecurityEventKind.USER_CHANGED, zone=target.zone, detail=detail)
     return target
 
 
@@ -337,7 +335,7 @@ def api_token_create(*, user: User, name: str, expires_at: dt.datetime | None = 
     token = ApiToken.objects.create(user=user, name=name, prefix=key[:8], key_hash=ApiToken.hash_key(key),
                                     expires_at=expires_at)
     security_event_record(kind=SecurityEventKind.TOKEN_CREATED, user=user,
-                          detail=_("令牌“%(name)s”（%(prefix)s…）") % {"name": name, "prefix": token.prefix})
+                          detail=lambda: _("令牌“%(name)s”（%(prefix)s…）") % {"name": name, "prefix": token.prefix})
     return token, key
 
 
@@ -351,7 +349,7 @@ def api_token_revoke(*, user: User, token: ApiToken) -> ApiToken:
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
     security_event_record(kind=SecurityEventKind.TOKEN_REVOKED, user=user,
-                          detail=_("令牌“%(name)s”（%(prefix)s…）") % {"name": token.name, "prefix": token.prefix})
+                          detail=lambda: _("令牌“%(name)s”（%(prefix)s…）") % {"name": token.name, "prefix": token.prefix})
     return token
 
 

@@ -35,6 +35,6 @@ def record_login_failed(sender, credentials, request=None, **kwargs):
     username = str(credentials.get(User.USERNAME_FIELD) or "")
     account = User.objects.filter(username=username).first() if username else None
     failure = login_failure(request)
-    detail = str(FAILURE_DETAILS.get(failure.reason, "")) if failure else ""
     security_event_record(kind=SecurityEventKind.LOGIN_FAILED, success=False, user=account,
-                          user_name=username or "-", detail=detail)
+                          user_name=username or "-",
+                          detail=lambda: str(FAILURE_DETAILS.get(failure.reason, "")) if failure else "")

@@ -41,7 +41,7 @@ def _require(request, *roles: str) -> None:
     if not has_role(request.user, *roles):
         # 越权访问 is itself a security event (等保2.0 8.1.4.3).
         security_event_record(kind=SecurityEventKind.PERMISSION_DENIED, success=False,
-                              detail=_("访问 %(path)s") % {"path": request.path[:300]})
+                              detail=lambda: _("访问 %(path)s") % {"path": request.path[:300]})
         raise PermissionDenied(_("此页面仅限%(roles)s使用。") % {"roles": "、".join(str(Role(r).label) for r in roles)})
 
 

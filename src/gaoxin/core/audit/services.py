@@ -3,12 +3,12 @@
 import datetime as dt
 import decimal
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from ..bulk import insert_rows
 from .context import current_actor
@@ -98,8 +98,13 @@ _CHANGE_COLUMNS = ("time", "zone_id", "user_id", "user_name", "via", "ip", "requ
                    "object_id", "object_repr", "prechange_data", "postchange_data", "message")
 
 
-def security_event_record(*, kind: str, success: bool = True, user=None, user_name: str = "", detail: str = "",
-                          zone=None) -> SecurityEvent:
+def security_event_record(*, kind: str, success: bool = True, user=None, user_name: str = "",
+                          detail: str | Callable[[], str] = "", zone=None) -> SecurityEvent:
+    """Record a security event. A translatable `detail` is passed as a callable (`lambda: _("…") % …`):
+    it is rendered in the system's language, so the trail reads the same whoever acted in which UI language."""
+    if callable(detail):
+        with translation.override(settings.LANGUAGE_CODE):
+            detail = str(detail())
     actor = current_actor()
     user = user if user is not None else (actor.user if getattr(actor.user, "pk", None) else None)
     event = SecurityEvent(

@@ -31,7 +31,7 @@ def _require_audit_admin(request) -> None:
     user = request.user
     if not (user.is_active and user.role == Role.AUDIT_ADMIN):
         security_event_record(kind=SecurityEventKind.PERMISSION_DENIED, success=False,
-                              detail=_("访问审计日志：%(path)s") % {"path": request.path[:300]})
+                              detail=lambda: _("访问审计日志：%(path)s") % {"path": request.path[:300]})
         raise PermissionDenied(_("审计日志仅限审计管理员查看。"))
 
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("gaoxin.accounts.urls")),
     path("enterprises/", include("gaoxin.enterprises.urls")),
     path("land/", include("gaoxin.land.urls")),
+    path("evaluation/", include("gaoxin.evaluation.urls")),
     path("imports/", include("gaoxin.core.imports.urls")),
     path("system/", include("gaoxin.core.urls")),
     path("api/v1/", api.urls),

@@ -15,6 +15,7 @@ def navigation(request):
         (_("企业"), reverse("enterprises:list"), business),
         (_("地块"), reverse("land:parcel_list"), business),
         (_("载体"), reverse("land:building_list"), business and user.role != Role.ENTERPRISE),
+        (_("亩均评价"), reverse("evaluation:scheme_list"), user.role in (Role.ZONE_LEADER, Role.DEPARTMENT_STAFF)),
         (_("数据导入"), reverse("imports:index"), user.role == Role.DEPARTMENT_STAFF),
         (_("用户管理"), reverse("accounts:user_list"), user.role in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN)),
         (_("部门管理"), reverse("accounts:department_list"), user.role == Role.SYSTEM_ADMIN),

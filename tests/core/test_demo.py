@@ -11,6 +11,7 @@ from gaoxin.core.demo.builder import DEMO_CODE, demo_logins
 from gaoxin.core.imports.registry import get_spec
 from gaoxin.core.permissions import Role
 from gaoxin.enterprises.models import Enterprise
+from gaoxin.evaluation.models import EvaluationScheme
 from gaoxin.land.models import Lease, Parcel
 
 
@@ -45,6 +46,8 @@ def test_demo_builds_the_zone_once(capsys):
     assert Enterprise.objects.filter(zone=zone).count() == 2000
     assert Parcel.objects.filter(zone=zone).count() == 1500
     assert Lease.objects.filter(zone=zone).exists()
+    schemes = EvaluationScheme.objects.filter(zone=zone, year=2025)
+    assert schemes.count() == 2 and schemes.filter(status="已启用").count() == 1
     roles = set(User.objects.filter(zone=zone).values_list("role", flat=True))
     assert roles == set(Role.values)
     # every record came through the audited services

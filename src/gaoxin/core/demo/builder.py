@@ -16,6 +16,7 @@ from gaoxin.accounts.services import user_create, zone_create
 from gaoxin.core.permissions import Role
 from gaoxin.enterprises.models import Enterprise
 from gaoxin.enterprises.services import enterprises_upsert
+from gaoxin.evaluation.services import evaluation_scheme_activate, evaluation_scheme_create
 from gaoxin.land.models import Parcel
 from gaoxin.land.services import building_create, floor_create, lease_create, parcels_upsert, unit_create
 
@@ -79,6 +80,7 @@ def build_demo(*, seed: int = 2026) -> Zone:
     parcels_upsert(zone=zone, department=departments["jsj"], rows=parcels, message="演示数据")
 
     users = _create_demo_users(zone, departments)
+    _evaluation_schemes(users["jxj"])
     _build_carriers(zone, users["jsj"], tenants=[ids[r["uscc"]] for r in rows if r["size"] == "规下"][:400],
                     seed=seed)
     return zone
@@ -100,6 +102,13 @@ def _create_demo_users(zone: Zone, departments: dict[str, Department]) -> dict[s
             data["display_name"] = first_enterprise.name
         users[login.username] = user_create(user=None, data=data, password=login.password)
     return users
+
+
+def _evaluation_schemes(staff: User) -> None:
+    """经信局 keeps the zone's 亩均 schemes: the Chongqing-style one active for 2025, Huangyan's as a draft."""
+    active = evaluation_scheme_create(user=staff, data={"preset": "chongqing", "year": 2025}, message="演示数据")
+    evaluation_scheme_activate(user=staff, scheme=active, message="演示数据")
+    evaluation_scheme_create(user=staff, data={"preset": "huangyan", "year": 2025}, message="演示数据")
 
 
 def _build_carriers(zone: Zone, staff: User, *, tenants: list[int], seed: int) -> None:

@@ -36,7 +36,7 @@ DESCRIPTION = _("""
 
 
 class ReadableJSONRenderer(JSONRenderer):
-    # Chinese text as UTF-8 rather than \uXXXX escapes: the same JSON, but legible in logs and curl.
+    # Chinese text as UTF-8 rather than \u-escapes: the same JSON, but legible in logs and curl.
     json_dumps_params = {"ensure_ascii": False}
 
 

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from gaoxin.core.audit.models import ObjectChange
-from gaoxin.evaluation import services
+from gaoxin.evaluation.services import schemes as services
 from gaoxin.evaluation.models import EvaluationScheme, SchemeStatus
 
 ADMINS = ["system_admin", "security_admin", "audit_admin"]

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from gaoxin.core.pages import ChangeMessageMixin
 
 from .presets import preset_list
-from .services import normalise_text, scheme_problems
+from .services.schemes import normalise_text, scheme_problems
 
 
 class SchemeCreateForm(ChangeMessageMixin, forms.Form):

@@ -1,13 +1,13 @@
 from django.urls import path
 
-from . import views
+from .views import schemes
 
 app_name = "evaluation"
 urlpatterns = [
-    path("schemes/", views.scheme_list, name="scheme_list"),
-    path("schemes/add/", views.scheme_add, name="scheme_add"),
-    path("schemes/<int:pk>/", views.scheme_detail, name="scheme_detail"),
-    path("schemes/<int:pk>/edit/", views.scheme_edit, name="scheme_edit"),
-    path("schemes/<int:pk>/activate/", views.scheme_activate, name="scheme_activate"),
-    path("schemes/<int:pk>/delete/", views.scheme_delete, name="scheme_delete"),
+    path("schemes/", schemes.scheme_list, name="scheme_list"),
+    path("schemes/add/", schemes.scheme_add, name="scheme_add"),
+    path("schemes/<int:pk>/", schemes.scheme_detail, name="scheme_detail"),
+    path("schemes/<int:pk>/edit/", schemes.scheme_edit, name="scheme_edit"),
+    path("schemes/<int:pk>/activate/", schemes.scheme_activate, name="scheme_activate"),
+    path("schemes/<int:pk>/delete/", schemes.scheme_delete, name="scheme_delete"),
 ]

@@ -16,7 +16,7 @@ from gaoxin.accounts.services import user_create, zone_create
 from gaoxin.core.permissions import Role
 from gaoxin.enterprises.models import Enterprise
 from gaoxin.enterprises.services import enterprises_upsert
-from gaoxin.evaluation.services import evaluation_scheme_activate, evaluation_scheme_create
+from gaoxin.evaluation.services.schemes import evaluation_scheme_activate, evaluation_scheme_create
 from gaoxin.land.models import Parcel
 from gaoxin.land.services import building_create, floor_create, lease_create, parcels_upsert, unit_create
 

@@ -25,9 +25,10 @@ from gaoxin.core.pages import (
 )
 from gaoxin.core.permissions import can_write
 
-from . import selectors, services
-from .forms import SchemeCreateForm, SchemeEditForm
-from .models import EvaluationScheme, SchemeStatus
+from ..forms import SchemeCreateForm, SchemeEditForm
+from ..models import EvaluationScheme, SchemeStatus
+from ..selectors import schemes as selectors
+from ..services import schemes as services
 
 COLUMNS = [
     Column("year", gettext_lazy("评价年度"), "year", num=True),

@@ -3,9 +3,9 @@
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from .models import EvaluationScheme, SchemeStatus
-from .presets import preset_list
-from .scheme import SchemeError, parse_scheme
+from ..models import EvaluationScheme, SchemeStatus
+from ..presets import preset_list
+from ..scheme import SchemeError, parse_scheme
 
 
 def schemes_for_user(*, user, filters: dict | None = None) -> QuerySet[EvaluationScheme]:

@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 
 from gaoxin.core.services import audited_create, audited_delete, audited_update, require_write
 
-from .models import EvaluationScheme, SchemeStatus
-from .presets import preset_list, preset_text
-from .scheme import Scheme, SchemeError, parse_scheme
+from ..models import EvaluationScheme, SchemeStatus
+from ..presets import preset_list, preset_text
+from ..scheme import Scheme, SchemeError, parse_scheme
 
 # The top-level `year = …` line of a preset (top-level keys come before the first table).
 YEAR_LINE = re.compile(r"^year\s*=\s*\d+[ \t]*(#.*)?$", re.MULTILINE)

@@ -1,0 +1,1 @@
+"""Evaluation pages: thin adapters over the selectors and services, one module per subject."""

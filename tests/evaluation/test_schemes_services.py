@@ -4,10 +4,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from gaoxin.core.audit.models import ChangeAction, ObjectChange
-from gaoxin.evaluation.services import schemes as services
 from gaoxin.evaluation.models import EvaluationScheme, SchemeStatus
 from gaoxin.evaluation.presets import preset_list, preset_text
 from gaoxin.evaluation.scheme import parse_scheme
+from gaoxin.evaluation.services import schemes as services
 
 from .schemes import FIXTURES
 

@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from gaoxin.core.audit.models import ObjectChange
-from gaoxin.evaluation.services import schemes as services
 from gaoxin.evaluation.models import EvaluationScheme, SchemeStatus
+from gaoxin.evaluation.services import schemes as services
 
 ADMINS = ["system_admin", "security_admin", "audit_admin"]
 HTMX = {"HTTP_HX_REQUEST": "true"}

@@ -5,7 +5,7 @@ the import page, the `gaoxin import`/`gaoxin export` commands, the template down
 filtered-list export all work from that description:
 
 - spec.py        Column, ImportSpec, RowError — the declarative description
-- parsers.py     cell parsers (text, code, USCC, industry code, phone, choice, date, decimal)
+- parsers.py     cell parsers (text, code, USCC, industry code, phone, choice, date, decimal, integer, 是/否)
 - reader.py      .xlsx via python-calamine, .csv in UTF-8 or GBK → header and rows
 - validation.py  every error of every row, no query per row, the model's clean() included
 - services.py    file_import (all or nothing, one transaction, audited), records_export, resolve_department

@@ -2,7 +2,7 @@
 
 A parser receives a non-empty raw value as python-calamine or the csv module delivers it (str,
 float, int, bool, date, datetime) and returns the typed value, or raises CellError. Its `kind`
-tells the template and the export how to format the column (text, code, date, decimal, choice).
+tells the template and the export how to format the column (text, code, date, decimal, integer, choice).
 """
 
 import datetime as dt
@@ -260,3 +260,75 @@ class DecimalNumber(Parser):
     def describe(self) -> str:
         text = _("数字，保留 %(places)s 位小数（多余小数四舍五入）") % {"places": self.places}
         return text + (_("，单位：%(unit)s") % {"unit": self.unit} if self.unit else "")
+
+
+class Integer(Parser):
+    kind = "integer"
+    blank = None
+
+    def __init__(self, *, minimum: int | None = None, maximum: int | None = None, unit: str = ""):
+        self.minimum = minimum
+        self.maximum = maximum
+        self.unit = unit
+
+    def parse(self, value):
+        if isinstance(value, bool):
+            raise CellError(_("应为整数。"))
+        if _number_cell(value):
+            number = Decimal(f"{value:.15g}") if isinstance(value, float) else Decimal(value)
+        else:
+            try:
+                number = Decimal("".join(halfwidth(display(value)).replace(",", "").split()))
+            except InvalidOperation:
+                raise CellError(_("应为整数。")) from None
+        if not number.is_finite() or number != number.to_integral_value():
+            raise CellError(_("应为整数。"))
+        number = int(number)
+        if self.minimum is not None and self.maximum is not None and not self.minimum <= number <= self.maximum:
+            raise CellError(_("应为 %(minimum)s 到 %(maximum)s 之间的整数。") % {
+                "minimum": self.minimum, "maximum": self.maximum})
+        if self.minimum is not None and number < self.minimum:
+            raise CellError(_("应不小于 %(minimum)s。") % {"minimum": self.minimum})
+        if self.maximum is not None and number > self.maximum:
+            raise CellError(_("应不大于 %(maximum)s。") % {"maximum": self.maximum})
+        return number
+
+    def describe(self) -> str:
+        text = _("整数")
+        if self.minimum is not None and self.maximum is not None:
+            text = _("整数，%(minimum)s 到 %(maximum)s") % {"minimum": self.minimum, "maximum": self.maximum}
+        elif self.minimum is not None:
+            text = _("整数，不小于 %(minimum)s") % {"minimum": self.minimum}
+        return text + (_("，单位：%(unit)s") % {"unit": self.unit} if self.unit else "")
+
+
+class Boolean(Parser):
+    """是/否. Offered as a drop-down; also takes what other systems write for yes and no (TRUE, 1, Y, 有…)."""
+
+    kind = "choice"
+    blank = None
+    values = ("是", "否")  # the drop-down, and what an export writes
+    TRUE_WORDS = frozenset({"是", "有", "Y", "YES", "T", "TRUE", "1"})
+    FALSE_WORDS = frozenset({"否", "无", "N", "NO", "F", "FALSE", "0"})
+
+    def parse(self, value):
+        if isinstance(value, bool):
+            return value
+        if _number_cell(value):
+            if value in (0, 1):
+                return bool(value)
+            raise CellError(_("应填“是”或“否”。"))
+        text = "".join(halfwidth(display(value)).split()).upper()
+        if text in self.TRUE_WORDS:
+            return True
+        if text in self.FALSE_WORDS:
+            return False
+        raise CellError(_("“%(value)s”无法识别，应填“是”或“否”。") % {"value": display(value)})
+
+    def describe(self) -> str:
+        return _("从下拉列表中选择“是”或“否”")
+
+    @staticmethod
+    def text(value: bool | None) -> str:
+        """How a stored value is written back to a sheet (export), so that it imports again."""
+        return "" if value is None else ("是" if value else "否")

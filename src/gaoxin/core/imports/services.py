@@ -77,8 +77,8 @@ def write(spec: ImportSpec, validation: Validation, *, zone, department, user=No
     rows = validation.rows
     with transaction.atomic():
         for start in range(0, len(rows), WRITE_BATCH):
-            result = spec.write(zone=zone, department=department, rows=rows[start:start + WRITE_BATCH],
-                                user=user, message=message)
+            result = spec.write_file(zone=zone, department=department, rows=rows[start:start + WRITE_BATCH],
+                                     user=user, message=message, filename=filename)
             counts += Counts(result.created, result.updated, result.unchanged)
         security_event_record(
             kind=SecurityEventKind.IMPORT, user=user, zone=zone,

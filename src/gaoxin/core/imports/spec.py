@@ -79,7 +79,7 @@ class ImportSpec(ABC):
     kind: str  # URL and CLI name, e.g. "enterprises"
     label: str  # "企业"
     model: type[models.Model]
-    key: str  # field of the natural key (upsert by it)
+    key: str  # field of the natural key (upsert by it); the column named in key errors when `key_of` is overridden
     columns: tuple[Column, ...]
     sheet_name: str  # the template's data sheet; preferred when reading a workbook
     list_url: str  # where a successful import leads, e.g. "enterprises:list"
@@ -97,8 +97,24 @@ class ImportSpec(ABC):
         return self.column(self.key)
 
     @property
+    def key_label(self) -> str:
+        """How the natural key is named in messages and the instructions ("统一社会信用代码和评价年度")."""
+        return self.key_column.header
+
+    @property
     def template_filename(self) -> str:
         return f"{self.label}导入模板.xlsx"
+
+    # --- the natural key: one field by default; a kind keyed by several overrides these two together ---
+    def key_of(self, values: dict):
+        """The natural key of a parsed row (hashable), or None while a part of it is missing or invalid."""
+        return values.get(self.key)
+
+    def existing_for(self, *, zone, rows: list[dict]) -> dict:
+        """The zone's records the file's rows refer to, by `key_of`, with `existing_related` joined."""
+        from .validation import fetch_existing
+
+        return fetch_existing(self, zone=zone, keys=[self.key_of(r) for r in rows])
 
     # --- validation hooks ---
     def prepare(self, *, zone, rows: list[dict]) -> object:
@@ -143,6 +159,10 @@ class ImportSpec(ABC):
     @abstractmethod
     def write(self, *, zone, department, rows: list[dict], user, message: str) -> Counts:
         """Upsert validated rows through the app's service (inside the caller's transaction)."""
+
+    def write_file(self, *, zone, department, rows: list[dict], user, message: str, filename: str) -> Counts:
+        """What the framework calls for an uploaded file: `write`, unless the kind records the file's name."""
+        return self.write(zone=zone, department=department, rows=rows, user=user, message=message)
 
     @abstractmethod
     def queryset_for_user(self, *, user, filters: dict | None) -> models.QuerySet:

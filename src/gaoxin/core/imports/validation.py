@@ -129,25 +129,25 @@ def validate(spec: ImportSpec, table: Table, *, zone, department) -> Validation:
                     unnamed_reported = True
                     break
         # 2. duplicate keys, whenever the key itself is valid
-        key = values.get(spec.key)
+        key = spec.key_of(values)
         if key is not None:
             first = keys_seen.setdefault(key, number)
             if first != number:
                 errors.append(RowError(
                     number, key_column.header, display(cells[index_of[spec.key]]),
                     _("第 %(first)s 行和第 %(second)s 行的%(key)s相同：同一%(label)s在文件中只能出现一次。") % {
-                        "first": first, "second": number, "key": key_column.header, "label": spec.label},
+                        "first": first, "second": number, "key": spec.key_label, "label": spec.label},
                 ))
                 failed = True
         if not failed:
             parsed.append((number, values, cells))
 
     # 3. records already in the zone, other departments' records, completion and clean()
-    existing_by_key = fetch_existing(spec, zone=zone, keys=[values[spec.key] for _n, values, _c in parsed])
+    existing_by_key = spec.existing_for(zone=zone, rows=[values for _n, values, _c in parsed])
     context = spec.prepare(zone=zone, rows=[values for _n, values, _c in parsed])
     completed: list[dict] = []
     for number, values, cells in parsed:
-        existing = existing_by_key.get(values[spec.key])
+        existing = existing_by_key.get(spec.key_of(values))
 
         def error(field_name: str, reason: str, number=number, cells=cells) -> RowError:
             column = by_error_field.get(field_name)

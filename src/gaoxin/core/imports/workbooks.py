@@ -22,11 +22,31 @@ ERRORS_SHEET = "错误清单"
 LAST_ROW = 1_048_575  # Excel's last row (0-based)
 SAFE = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 HEADER = {"bold": True, "bg_color": "#DCE6F1", "border": 1, "text_wrap": True, "valign": "vcenter"}
-KIND_FORMATS = {"code": {"num_format": "@"}, "date": {"num_format": "yyyy-mm-dd"}, "decimal": {"num_format": "0.00"}}
+KIND_FORMATS = {"code": {"num_format": "@"}, "date": {"num_format": "yyyy-mm-dd"}, "decimal": {"num_format": "0.00"},
+                "integer": {"num_format": "0"}}
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
 }
+
+
+def _cell_formats(wb, spec: ImportSpec) -> list:
+    """Each column's cell format: by the parser's kind, a decimal column showing exactly its places."""
+    made: dict[str, object] = {}
+    formats = []
+    for column in spec.columns:
+        parser = column.parser
+        fmt = KIND_FORMATS.get(parser.kind)
+        if parser.kind == "decimal" and getattr(parser, "places", 2) != 2:
+            fmt = {"num_format": "0." + "0" * parser.places if parser.places else "0"}
+        if fmt is None:
+            formats.append(None)
+            continue
+        key = fmt["num_format"]
+        if key not in made:
+            made[key] = wb.add_format(fmt)
+        formats.append(made[key])
+    return formats
 
 
 def _comment(column: Column) -> str:
@@ -45,7 +65,7 @@ def template_workbook(spec: ImportSpec, *, zone=None) -> bytes:
     wb = xlsxwriter.Workbook(out, {"in_memory": True, **SAFE})
     header = wb.add_format(HEADER)
     required = wb.add_format({**HEADER, "font_color": "#C00000"})
-    kind_format = {kind: wb.add_format(fmt) for kind, fmt in KIND_FORMATS.items()}
+    cell_formats = _cell_formats(wb, spec)
 
     data = wb.add_worksheet(spec.sheet_name)
     instructions = wb.add_worksheet(INSTRUCTIONS_SHEET)
@@ -55,7 +75,7 @@ def template_workbook(spec: ImportSpec, *, zone=None) -> bytes:
 
     option_col = 0
     for index, column in enumerate(spec.columns):
-        data.set_column(index, index, column.width, kind_format.get(column.parser.kind))
+        data.set_column(index, index, column.width, cell_formats[index])
         data.write_string(0, index, column.title, required if column.required else header)
         data.write_comment(0, index, _comment(column), {"x_scale": 2.2, "y_scale": 1.6})
         values, strict = (), True
@@ -95,7 +115,7 @@ def _write_instructions(wb, ws, spec: ImportSpec) -> None:
     ws.set_column(1, 1, 10)
     ws.set_column(2, 2, 48)
     ws.set_column(3, 3, 40)
-    names = {"label": spec.label, "sheet": spec.sheet_name, "key": spec.key_column.header}
+    names = {"label": spec.label, "sheet": spec.sheet_name, "key": spec.key_label}
     ws.write_string(0, 0, _("%(label)s导入模板 · 填表说明") % names, title)
     rules = [
         _("1. 在“%(sheet)s”工作表中从第 2 行起逐行填写，每行一条%(label)s；不要修改第 1 行的列名，"
@@ -199,13 +219,10 @@ def _write_xlsx(spec: ImportSpec, objects: Iterable, out) -> int:
     wb = xlsxwriter.Workbook(out, {"constant_memory": True, **SAFE})
     header = wb.add_format(HEADER)
     required = wb.add_format({**HEADER, "font_color": "#C00000"})
-    kind_format = {kind: wb.add_format(fmt) for kind, fmt in KIND_FORMATS.items()}
+    formats = _cell_formats(wb, spec)
     ws = wb.add_worksheet(spec.sheet_name)
-    formats = []
     for index, column in enumerate(spec.columns):
-        fmt = kind_format.get(column.parser.kind)
-        formats.append(fmt)
-        ws.set_column(index, index, column.width, fmt)
+        ws.set_column(index, index, column.width, formats[index])
         ws.write_string(0, index, column.title, required if column.required else header)
     ws.freeze_panes(1, 0)
     count = 0

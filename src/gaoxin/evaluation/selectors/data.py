@@ -15,7 +15,7 @@ from gaoxin.core import industry
 from gaoxin.enterprises.models import Enterprise, EnterpriseStatus
 from gaoxin.land.selectors import enterprise_land_areas
 
-from ..models import DATA_FIELDS, EvaluationData
+from ..models import DATA_FIELDS, DataSource, EvaluationData
 
 # 门类 of the enterprises evaluated by default: 采矿业, 制造业, 电力热力燃气及水生产和供应业 (工业).
 INDUSTRIAL_SECTIONS = ("B", "C", "D")
@@ -24,6 +24,16 @@ UTILITY_DIVISIONS = ("44", "45", "46")
 NEW_FIRM_YEARS = 3
 BOOLEAN_FIELDS = ("env_violation", "illegal_land", "major_accident")
 NUMBER_FIELDS = tuple(f for f in DATA_FIELDS if f not in BOOLEAN_FIELDS)
+# Each agency's short name in URLs and import kinds (`evaluation-<slug>`), in the order pages list them.
+SOURCE_SLUGS: dict[str, str] = {
+    DataSource.TAX: "tax", DataSource.STATISTICS: "statistics", DataSource.POWER: "power",
+    DataSource.ENVIRONMENT: "environment", DataSource.NATURAL_RESOURCES: "land",
+}
+
+
+def source_fields(source: str) -> tuple[str, ...]:
+    """The EvaluationData fields one agency's file delivers, in the model's order."""
+    return tuple(f for f, s in DATA_FIELDS.items() if s == source)
 
 # Column → dtype of the frame, in the order the completeness page and the frozen inputs show them.
 SCHEMA: dict[str, pl.DataType] = {

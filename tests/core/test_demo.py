@@ -11,7 +11,7 @@ from gaoxin.core.demo.builder import DEMO_CODE, demo_logins
 from gaoxin.core.imports.registry import get_spec
 from gaoxin.core.permissions import Role
 from gaoxin.enterprises.models import Enterprise
-from gaoxin.evaluation.models import EvaluationScheme
+from gaoxin.evaluation.models import EvaluationRun, EvaluationScheme, Objection
 from gaoxin.land.models import Lease, Parcel
 
 
@@ -48,6 +48,14 @@ def test_demo_builds_the_zone_once(capsys):
     assert Lease.objects.filter(zone=zone).exists()
     schemes = EvaluationScheme.objects.filter(zone=zone, year=2025)
     assert schemes.count() == 2 and schemes.filter(status="已启用").count() == 1
+    # 亩均: 2024 final, 2025 in publicity with an override and the demo enterprise's objection
+    runs = {r.year: r for r in EvaluationRun.objects.filter(zone=zone)}
+    assert (runs[2024].status, runs[2025].status) == ("已定稿", "公示中")
+    assert runs[2025].results.exclude(override_kind="").count() == 1
+    assert runs[2025].results.filter(exempt_reason="").count() > 500
+    assert set(runs[2025].results.exclude(final_class="").values_list("final_class", flat=True)) == set("ABCD")
+    qiye = User.objects.get(username="qiye")
+    assert Objection.objects.filter(run=runs[2025], enterprise=qiye.enterprise, status="待处理").exists()
     roles = set(User.objects.filter(zone=zone).values_list("role", flat=True))
     assert roles == set(Role.values)
     # every record came through the audited services

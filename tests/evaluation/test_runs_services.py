@@ -143,3 +143,11 @@ def test_only_department_staff_run(ev):
     for name in ("leader", "enterprise", "system_admin"):
         with pytest.raises(PermissionDenied):
             runs.evaluation_run_create(user=ev.users[name], year=YEAR)
+
+
+def test_the_year_is_run_by_the_department_that_keeps_its_scheme(ev):
+    from gaoxin.evaluation.models import EvaluationScheme
+
+    with pytest.raises(PermissionDenied, match="其他部门"):
+        runs.evaluation_run_create(user=ev.users["staff_b"], year=YEAR)
+    assert EvaluationScheme.objects.get().department == ev.dept_a

@@ -136,8 +136,12 @@ def test_activate_and_delete_pages(schemes, login):
     assert not EvaluationScheme.objects.filter(pk=draft.pk).exists()
 
 
-def test_nav_entry_for_leaders_and_staff_only(schemes, login):
-    list_url = url("list")
-    assert any(item["url"] == list_url for item in login("leader").get(reverse("home")).context["nav"])
-    assert any(item["url"] == list_url for item in login("staff_a").get(reverse("home")).context["nav"])
-    assert not any(item["url"] == list_url for item in login("enterprise").get(reverse("home")).context["nav"])
+def test_nav_entry_leads_officers_to_the_runs_and_enterprises_to_their_results(schemes, login):
+    runs, mine = reverse("evaluation:run_list"), reverse("evaluation:my_results")
+    for name in ("leader", "staff_a"):
+        urls = [item["url"] for item in login(name).get(reverse("home")).context["nav"]]
+        assert runs in urls and mine not in urls
+    nav = login("staff_a").get(url("list")).context["nav"]
+    assert next(item for item in nav if item["url"] == runs)["active"]  # highlighted on every 亩均 page
+    urls = [item["url"] for item in login("enterprise").get(reverse("home")).context["nav"]]
+    assert mine in urls and runs not in urls

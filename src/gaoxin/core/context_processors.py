@@ -15,7 +15,8 @@ def navigation(request):
         (_("企业"), reverse("enterprises:list"), business),
         (_("地块"), reverse("land:parcel_list"), business),
         (_("载体"), reverse("land:building_list"), business and user.role != Role.ENTERPRISE),
-        (_("亩均评价"), reverse("evaluation:scheme_list"), user.role in (Role.ZONE_LEADER, Role.DEPARTMENT_STAFF)),
+        (_("亩均评价"), reverse("evaluation:run_list"), user.role in (Role.ZONE_LEADER, Role.DEPARTMENT_STAFF)),
+        (_("亩均评价"), reverse("evaluation:my_results"), user.role == Role.ENTERPRISE),
         (_("数据导入"), reverse("imports:index"), user.role == Role.DEPARTMENT_STAFF),
         (_("用户管理"), reverse("accounts:user_list"), user.role in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN)),
         (_("部门管理"), reverse("accounts:department_list"), user.role == Role.SYSTEM_ADMIN),
@@ -27,8 +28,13 @@ def navigation(request):
     current = request.path
     return {
         "nav": [
-            {"label": label, "url": url, "active": (url != "/" and current.startswith(url)) or url == current}
+            {"label": label, "url": url, "active": url == current or (url != "/" and current.startswith(_section(url)))}
             for label, url, visible in items
             if visible
         ]
     }
+
+
+def _section(url: str) -> str:
+    """An entry stays highlighted on every page of its module: /evaluation/runs/ → /evaluation/."""
+    return "/" + url.strip("/").split("/")[0] + "/" if url.startswith("/evaluation/") else url

@@ -10,17 +10,24 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from gaoxin.accounts.models import Department, User, Zone
 from gaoxin.accounts.services import user_create, zone_create
 from gaoxin.core.permissions import Role
 from gaoxin.enterprises.models import Enterprise
 from gaoxin.enterprises.services import enterprises_upsert
+from gaoxin.evaluation.models import DataSource, EvaluationResult
+from gaoxin.evaluation.selectors.data import evaluation_population, land_as_of
+from gaoxin.evaluation.services.appeals import evaluation_run_finalize, evaluation_run_publish, objection_file
+from gaoxin.evaluation.services.data import evaluation_data_upsert
+from gaoxin.evaluation.services.runs import evaluation_result_override, evaluation_run_create
 from gaoxin.evaluation.services.schemes import evaluation_scheme_activate, evaluation_scheme_create
 from gaoxin.land.models import Parcel
+from gaoxin.land.selectors import enterprise_land_areas
 from gaoxin.land.services import building_create, floor_create, lease_create, parcels_upsert, unit_create
 
-from .synthetic import enterprise_rows, parcel_rows
+from .synthetic import enterprise_rows, evaluation_figures, parcel_rows
 
 DEMO_CODE = "demo"
 DEMO_NAME = "示范科学城高新区"
@@ -83,6 +90,7 @@ def build_demo(*, seed: int = 2026) -> Zone:
     _evaluation_schemes(users["jxj"])
     _build_carriers(zone, users["jsj"], tenants=[ids[r["uscc"]] for r in rows if r["size"] == "规下"][:400],
                     seed=seed)
+    _evaluation_cycle(zone, users, seed=seed)
     return zone
 
 
@@ -105,10 +113,52 @@ def _create_demo_users(zone: Zone, departments: dict[str, Department]) -> dict[s
 
 
 def _evaluation_schemes(staff: User) -> None:
-    """经信局 keeps the zone's 亩均 schemes: the Chongqing-style one active for 2025, Huangyan's as a draft."""
-    active = evaluation_scheme_create(user=staff, data={"preset": "chongqing", "year": 2025}, message="演示数据")
-    evaluation_scheme_activate(user=staff, scheme=active, message="演示数据")
+    """经信局 keeps the zone's 亩均 schemes: the Chongqing-style one active for 2024 and 2025, Huangyan's as a
+    2025 draft."""
+    for year in (2024, 2025):
+        active = evaluation_scheme_create(user=staff, data={"preset": "chongqing", "year": year}, message="演示数据")
+        evaluation_scheme_activate(user=staff, scheme=active, message="演示数据")
     evaluation_scheme_create(user=staff, data={"preset": "huangyan", "year": 2025}, message="演示数据")
+
+
+# The agency files of a year, as the import pages would deliver them: which fields each source carries.
+_SOURCES = {
+    DataSource.TAX: ("tax",),
+    DataSource.STATISTICS: ("revenue", "value_added", "output", "rd", "staff", "energy_tce"),
+    DataSource.POWER: ("electricity",),
+    DataSource.ENVIRONMENT: ("emission_t", "env_violation"),
+}
+
+
+def _evaluation_cycle(zone: Zone, users: dict[str, User], *, seed: int) -> None:
+    """Two years of 亩均 evaluation: 2024 published and final, 2025 in its publicity window today with one
+    class override and the demo enterprise's pending objection."""
+    department = users["jxj"].department
+    for year in (2024, 2025):
+        firms = list(evaluation_population(zone=zone, year=year).values_list("id", "uscc", "size"))
+        land = enterprise_land_areas(zone=zone, as_of=land_as_of(year))
+        figures = evaluation_figures([(u, size, float(land[pk].land_mu) if pk in land else 0.0)
+                                      for pk, u, size in firms], year=year, seed=seed)
+        for source, fields in _SOURCES.items():
+            rows = [{"uscc": f["uscc"], "year": year, **{k: f[k] for k in fields}} for f in figures]
+            evaluation_data_upsert(zone=zone, department=department, rows=rows, user=None, source=source,
+                                   filename=f"{year}年{source}数据.xlsx", message="演示数据")
+    run_2024 = evaluation_run_create(user=users["jxj"], year=2024, message="演示数据")
+    evaluation_run_publish(user=None, run=run_2024, start=dt.date(2025, 4, 1), days=7, message="演示数据")
+    evaluation_run_finalize(user=None, run=run_2024, message="演示数据")
+
+    run_2025 = evaluation_run_create(user=users["jxj"], year=2025, message="演示数据")
+    growing = EvaluationResult.objects.filter(run=run_2025, computed_class="B", group_code="above").order_by("rank")
+    if growing.exists():
+        evaluation_result_override(user=users["jxj"], result=growing.first(), kind="提档",
+                                   reason="成长型科技企业（演示）")
+    today = timezone.localdate()
+    evaluation_run_publish(user=None, run=run_2025, start=today - dt.timedelta(days=2), days=7, message="演示数据")
+    own = EvaluationResult.objects.filter(run=run_2025, enterprise=users["qiye"].enterprise, exempt_reason="").first()
+    if own is not None:
+        objection_file(user=users["qiye"], result=own, text=(
+            "我司2025年实际用地面积含已退还政府的5亩储备用地，评价用地面积应予扣除，特此申请复核。"
+            "附自然资源部门退地确认书。"))
 
 
 def _build_carriers(zone: Zone, staff: User, *, tenants: list[int], seed: int) -> None:

@@ -69,6 +69,10 @@ def evaluation_run_create(*, user, year: int, zone=None, department=None, note: 
         if scheme_record is None:
             raise ValidationError(_("%(year)s 年度没有启用的评价方案：请先在“评价方案”中启用一个方案。") % {"year": year})
         text, scheme_name, scheme_version = scheme_record.toml, scheme_record.name, scheme_record.version
+    keeper = previous.department_id if previous is not None else getattr(scheme_record, "department_id", None)
+    if keeper is not None and keeper != department.pk:
+        # the year's versions form one chain, kept by one department (the one that keeps the scheme)
+        raise PermissionDenied(_("%(year)s 年度的评价由其他部门组织，本部门不能开展。") % {"year": year})
     try:
         scheme = parse_scheme(text)
     except SchemeError as exc:

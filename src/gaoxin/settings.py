@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "gaoxin.enterprises",
     "gaoxin.land",
     "gaoxin.evaluation",
+    "gaoxin.projects",
+    "gaoxin.investment",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,8 @@ urlpatterns = [
     path("enterprises/", include("gaoxin.enterprises.urls")),
     path("land/", include("gaoxin.land.urls")),
     path("evaluation/", include("gaoxin.evaluation.urls")),
+    path("investment/", include("gaoxin.investment.urls")),
+    path("projects/", include("gaoxin.projects.urls")),
     path("imports/", include("gaoxin.core.imports.urls")),
     path("system/", include("gaoxin.core.urls")),
     path("api/v1/", api.urls),

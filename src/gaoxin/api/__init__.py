@@ -50,10 +50,16 @@ class GaoxinAPI(NinjaAPI):
         if self._registers_mounted:
             return
         from gaoxin.enterprises.api import router as enterprises_router
+        from gaoxin.investment.api import router as investment_router
         from gaoxin.land.api import router as parcels_router
+        from gaoxin.projects.api import router as projects_router
+        from gaoxin.projects.api import stats_router
 
         self.add_router("/enterprises", enterprises_router)
         self.add_router("/parcels", parcels_router)
+        self.add_router("/projects", projects_router)
+        self.add_router("/investment", investment_router)
+        self.add_router("/statistics", stats_router)
         self._registers_mounted = True
 
     @property

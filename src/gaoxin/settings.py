@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "gaoxin.evaluation",
     "gaoxin.projects",
     "gaoxin.investment",
+    "gaoxin.economy",
 ]
 
 MIDDLEWARE = [

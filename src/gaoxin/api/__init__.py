@@ -49,6 +49,7 @@ class GaoxinAPI(NinjaAPI):
     def _mount_registers(self) -> None:
         if self._registers_mounted:
             return
+        from gaoxin.economy.api import router as economy_router
         from gaoxin.enterprises.api import router as enterprises_router
         from gaoxin.investment.api import router as investment_router
         from gaoxin.land.api import router as parcels_router
@@ -60,6 +61,7 @@ class GaoxinAPI(NinjaAPI):
         self.add_router("/projects", projects_router)
         self.add_router("/investment", investment_router)
         self.add_router("/statistics", stats_router)
+        self.add_router("/economy", economy_router)
         self._registers_mounted = True
 
     @property

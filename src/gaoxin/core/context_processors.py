@@ -18,6 +18,7 @@ def navigation(request):
         (_("招商引资"), reverse("investment:lead_list"), user.role in (Role.ZONE_LEADER, Role.DEPARTMENT_STAFF)),
         (_("项目调度"), reverse("projects:dashboard"), user.role in (Role.ZONE_LEADER, Role.DEPARTMENT_STAFF)),
         (_("我的项目"), reverse("projects:project_list"), user.role == Role.ENTERPRISE),
+        (_("经济运行"), reverse("economy:dashboard"), user.role in (Role.ZONE_LEADER, Role.DEPARTMENT_STAFF)),
         (_("亩均评价"), reverse("evaluation:run_list"), user.role in (Role.ZONE_LEADER, Role.DEPARTMENT_STAFF)),
         (_("亩均评价"), reverse("evaluation:my_results"), user.role == Role.ENTERPRISE),
         (_("数据导入"), reverse("imports:index"), user.role == Role.DEPARTMENT_STAFF),
@@ -40,5 +41,5 @@ def navigation(request):
 
 def _section(url: str) -> str:
     """An entry stays highlighted on every page of its module: /evaluation/runs/ → /evaluation/."""
-    sectioned = ("/evaluation/", "/investment/", "/projects/")
+    sectioned = ("/evaluation/", "/investment/", "/projects/", "/economy/")
     return "/" + url.strip("/").split("/")[0] + "/" if url.startswith(sectioned) else url

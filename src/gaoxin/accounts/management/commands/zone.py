@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from gaoxin.accounts.models import Zone
 from gaoxin.accounts.services import DEFAULT_DEPARTMENTS, zone_create
+from gaoxin.economy.services.catalog import indicator_catalog_install
 
 from ._cli import GaoxinCommand, bad_input, cli_actor, validation_lines
 
@@ -34,6 +35,8 @@ class Command(GaoxinCommand):
                 with transaction.atomic():
                     zone = zone_create(user=None, code=options["code"], name=options["name"],
                                        with_default_departments=not options["no_departments"])
+                    # a new zone starts with the default economic indicator catalog (issue 6)
+                    indicator_catalog_install(zone=zone)
             except ValidationError as exc:
                 raise bad_input(validation_lines(exc, {"code": _("园区代码"), "name": _("园区名称")})) from None
         count = zone.departments.count()

@@ -1,0 +1,1 @@
+"""Renderers of a Bulletin (economy/document.py): markdown, html, docx, and chart pictures."""

@@ -1,0 +1,1 @@
+"""Every write of the economy app, one module per subject."""

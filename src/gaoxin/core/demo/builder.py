@@ -27,6 +27,7 @@ from gaoxin.land.models import Parcel
 from gaoxin.land.selectors import enterprise_land_areas
 from gaoxin.land.services import building_create, floor_create, lease_create, parcels_upsert, unit_create
 
+from .economy import build_economy_demo
 from .projects import build_projects_demo
 from .synthetic import enterprise_rows, evaluation_figures, parcel_rows
 
@@ -52,6 +53,7 @@ def demo_logins() -> list[DemoLogin]:
         DemoLogin("secadmin", "Anquan#2026gx", Role.SECURITY_ADMIN, "安全管理员：安全策略、解锁、重置密码"),
         DemoLogin("auditadmin", "Shenji#2026gx", Role.AUDIT_ADMIN, "审计管理员：审计日志"),
         DemoLogin("leader", "Lingdao#2026gx", Role.ZONE_LEADER, "园区领导：查看全区，项目调度与统计"),
+        DemoLogin("city", "Shiji#2026gx", Role.ZONE_LEADER, "市级用户：跨园区对比"),
         DemoLogin("jxj", "Jingxin#2026gx", Role.DEPARTMENT_STAFF, "经信局工作人员：企业名录"),
         DemoLogin("tzcj", "Touzi#2026gx", Role.DEPARTMENT_STAFF, "投资促进局工作人员：招商引资与项目"),
         DemoLogin("jsj", "Jianshe#2026gx", Role.DEPARTMENT_STAFF, "建设局工作人员：地块与载体，专班成员"),
@@ -92,6 +94,7 @@ def build_demo(*, seed: int = 2026) -> Zone:
     _build_carriers(zone, users["jsj"], tenants=[ids[r["uscc"]] for r in rows if r["size"] == "规下"][:400],
                     seed=seed)
     build_projects_demo(zone=zone, departments=departments, users=users, seed=seed)
+    build_economy_demo(zone=zone, departments=departments, users=users, seed=seed)
     _evaluation_cycle(zone, users, seed=seed)
     return zone
 

@@ -7,17 +7,16 @@ issue's period statistics, exactly as `gaoxin stats` gives them, plus the same p
 industry. The whole zone is read: callers (the CLI, the bulletin page) apply the user's scope first.
 """
 
-from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gaoxin.investment.models import Signing
 from gaoxin.projects.engine import Period
 from gaoxin.projects.selectors.statistics import period_statistics_for_zone
 
 from .. import wording
 from ..document import BulletinInput, IndicatorFigure
 from ..models import IndicatorKind, Region, Target
+from .dashboard import signings_by_industry
 from .indicators import indicators_for_zone, observations_for_zone
 
 UNSPECIFIED_INDUSTRY = "未注明产业"
@@ -103,14 +102,7 @@ def _has_project_figures(contract: dict) -> bool:
 
 def signed_by_industry(zone, period: Period) -> dict[str, dict]:
     """{industry: {count, contract_investment_wan}} of the signings dated in the period (the same signings
-    the statistics count), the largest groups first; signings without an industry are grouped together."""
-    rows = (Signing.objects.filter(zone=zone, date__range=(period.start, period.end))
-            .values("industry").annotate(count=Count("id"), total=Sum("contract_investment_wan")))
-    merged: dict[str, dict] = {}
-    for row in rows:
-        name = (row["industry"] or "").strip() or UNSPECIFIED_INDUSTRY
-        group = merged.setdefault(name, {"count": 0, "contract_investment_wan": 0})
-        group["count"] += row["count"]
-        group["contract_investment_wan"] += row["total"] or 0
-    ordered = sorted(merged.items(), key=lambda kv: (-kv[1]["count"], -kv[1]["contract_investment_wan"], kv[0]))
-    return dict(ordered)
+    the statistics count), the largest groups first; signings without an industry are grouped together.
+    The dashboard's grouping, named for the text: the bulletin and the dashboard never disagree."""
+    groups = signings_by_industry(zone=zone, period=period)
+    return {name or UNSPECIFIED_INDUSTRY: group for name, group in groups.items()}

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "gaoxin.projects",
     "gaoxin.investment",
     "gaoxin.economy",
+    "gaoxin.approvals",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,7 @@ urlpatterns = [
     path("investment/", include("gaoxin.investment.urls")),
     path("projects/", include("gaoxin.projects.urls")),
     path("economy/", include("gaoxin.economy.urls")),
+    path("approvals/", include("gaoxin.approvals.urls")),
     path("imports/", include("gaoxin.core.imports.urls")),
     path("system/", include("gaoxin.core.urls")),
     path("api/v1/", api.urls),

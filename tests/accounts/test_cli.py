@@ -47,8 +47,9 @@ def test_zone_add_creates_the_default_departments(db):
     assert dict(zone.departments.values_list("code", "name")) == {
         "gfj": "改革发展局", "tzcj": "投资促进局", "jsj": "建设局", "zwzx": "政务服务中心", "jxj": "经信局"}
     changes = ObjectChange.objects.filter(via="cli")
-    # the zone, its five departments and the 15 indicators of the default economic catalog (issue 6)
-    assert changes.count() == 6 + 15 and all(c.user_name.startswith("cli") for c in changes)
+    # the zone, its five departments, the 15 indicators of the default economic catalog (issue 6) and the
+    # default approval catalog (issue 4): the catalog, 6 stages, 21 items, 4 routes, 1 bundle
+    assert changes.count() == 6 + 15 + 33 and all(c.user_name.startswith("cli") for c in changes)
 
 
 def test_zone_add_duplicate_or_bad_code_exits_1_and_writes_nothing(world):

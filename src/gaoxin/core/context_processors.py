@@ -18,6 +18,8 @@ def navigation(request):
         (_("招商引资"), reverse("investment:lead_list"), user.role in (Role.ZONE_LEADER, Role.DEPARTMENT_STAFF)),
         (_("项目调度"), reverse("projects:dashboard"), user.role in (Role.ZONE_LEADER, Role.DEPARTMENT_STAFF)),
         (_("我的项目"), reverse("projects:project_list"), user.role == Role.ENTERPRISE),
+        (_("审批服务"), reverse("approvals:queue"), user.role in (Role.ZONE_LEADER, Role.DEPARTMENT_STAFF)),
+        (_("我的审批"), reverse("approvals:case_list"), user.role == Role.ENTERPRISE),
         (_("经济运行"), reverse("economy:dashboard"), user.role in (Role.ZONE_LEADER, Role.DEPARTMENT_STAFF)),
         (_("亩均评价"), reverse("evaluation:run_list"), user.role in (Role.ZONE_LEADER, Role.DEPARTMENT_STAFF)),
         (_("亩均评价"), reverse("evaluation:my_results"), user.role == Role.ENTERPRISE),
@@ -41,5 +43,5 @@ def navigation(request):
 
 def _section(url: str) -> str:
     """An entry stays highlighted on every page of its module: /evaluation/runs/ → /evaluation/."""
-    sectioned = ("/evaluation/", "/investment/", "/projects/", "/economy/")
+    sectioned = ("/evaluation/", "/investment/", "/projects/", "/economy/", "/approvals/")
     return "/" + url.strip("/").split("/")[0] + "/" if url.startswith(sectioned) else url

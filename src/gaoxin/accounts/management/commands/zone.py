@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from gaoxin.accounts.models import Zone
 from gaoxin.accounts.services import DEFAULT_DEPARTMENTS, zone_create
+from gaoxin.approvals.services.catalog import catalog_install_default
 from gaoxin.economy.services.catalog import indicator_catalog_install
 
 from ._cli import GaoxinCommand, bad_input, cli_actor, validation_lines
@@ -37,6 +38,10 @@ class Command(GaoxinCommand):
                                        with_default_departments=not options["no_departments"])
                     # a new zone starts with the default economic indicator catalog (issue 6)
                     indicator_catalog_install(zone=zone)
+                    # and the default approval catalog (issue 4), which routes items to the default
+                    # departments by code: a zone created without them installs it later
+                    if not options["no_departments"]:
+                        catalog_install_default(zone=zone)
             except ValidationError as exc:
                 raise bad_input(validation_lines(exc, {"code": _("园区代码"), "name": _("园区名称")})) from None
         count = zone.departments.count()

@@ -27,6 +27,7 @@ from gaoxin.land.models import Parcel
 from gaoxin.land.selectors import enterprise_land_areas
 from gaoxin.land.services import building_create, floor_create, lease_create, parcels_upsert, unit_create
 
+from .approvals import build_approvals_demo
 from .economy import build_economy_demo
 from .projects import build_projects_demo
 from .synthetic import enterprise_rows, evaluation_figures, parcel_rows
@@ -94,6 +95,7 @@ def build_demo(*, seed: int = 2026) -> Zone:
     _build_carriers(zone, users["jsj"], tenants=[ids[r["uscc"]] for r in rows if r["size"] == "规下"][:400],
                     seed=seed)
     build_projects_demo(zone=zone, departments=departments, users=users, seed=seed)
+    build_approvals_demo(zone=zone, departments=departments, users=users)
     build_economy_demo(zone=zone, departments=departments, users=users, seed=seed)
     _evaluation_cycle(zone, users, seed=seed)
     return zone

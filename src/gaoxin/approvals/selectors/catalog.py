@@ -61,6 +61,34 @@ def item_def_for_user(user, pk) -> ItemDef | None:
             .select_related("catalog", "catalog__zone", "stage", "department").first())
 
 
+def route_for_user(user, pk) -> RouteTemplate | None:
+    return (RouteTemplate.objects.filter(pk=pk, catalog__zone_id__in=readable_zone_ids(user))
+            .select_related("catalog", "catalog__zone").first())
+
+
+def bundle_for_user(user, pk) -> BundleDef | None:
+    return (BundleDef.objects.filter(pk=pk, catalog__zone_id__in=readable_zone_ids(user))
+            .select_related("catalog", "catalog__zone", "anchor").first())
+
+
+def catalog_items(catalog: Catalog) -> QuerySet:
+    """The catalog's items in its order (stage, then position), stage loaded: the route and bundle forms'
+    choices."""
+    return ItemDef.objects.filter(catalog=catalog).select_related("stage").order_by("stage__code", "order", "pk")
+
+
+def chain_for_items(catalog: Catalog, items) -> tuple[int, list[ItemDef]]:
+    """The promised working days along the critical chain of a set of the catalog's items (as a route of
+    exactly these items would run), and that chain, first item first. Used by the route form to show what
+    a selection amounts to before and after it is saved."""
+    items = sorted(items, key=lambda i: (i.stage.code, i.order, i.pk))
+    by_code = {i.code: i for i in items}
+    codes = list(by_code)
+    chain_wd, chain = longest_chain(effective_requires(requires_by_code(catalog), codes),
+                                    {i.code: i.promised_limit_wd for i in items})
+    return chain_wd, [by_code[c] for c in chain]
+
+
 def requires_by_code(catalog: Catalog) -> dict[str, tuple[str, ...]]:
     """{item code: codes of its prerequisites} for the whole catalog, every item a key (one query)."""
     graph: dict[str, list[str]] = {code: [] for code in catalog.items.values_list("code", flat=True)}

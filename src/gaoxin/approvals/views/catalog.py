@@ -1,5 +1,6 @@
 """The approval catalog pages: versions, one version's stages → items / routes / bundles, copy to a draft,
-activate a draft, and an item's edit form (drafts only; a read-only page otherwise).
+activate a draft, and the edit forms of an item, a route and a 一件事 (drafts only; a read-only page
+otherwise).
 
 Scope: the zone's leaders and department staff read the catalog; enterprise users and administrators get
 403; a catalog of a zone the user may not read is a 404. Writes (install, copy, activate, edit a draft) are
@@ -20,7 +21,7 @@ from gaoxin.accounts.models import Department
 from gaoxin.core.audit.selectors import object_changes_for_object
 from gaoxin.core.pages import business_page, form_page, found
 
-from ..forms_catalog import ItemDefForm
+from ..forms_catalog import BundleForm, ItemDefForm, RouteForm
 from ..models import Catalog, CatalogStatus
 from ..selectors import catalog as selectors
 from ..services import catalog as services
@@ -170,3 +171,82 @@ def item_def_edit(request, pk):
         "cancel_url": back, "changes": object_changes_for_object(obj=item),
         "edit_url": reverse("approvals:item_def_edit", args=[item.pk]),
     }, success_message=_("事项已保存。"))
+
+
+def _not_editable(request, catalog, editable: bool):
+    """A POST to the edit page of a catalog that may not be edited: 403 for a reader, otherwise the reason
+    (not a draft) as a message on the read-only page — the same answer as item_def_edit."""
+    if not editable:
+        raise PermissionDenied(EDITOR_ONLY)
+    messages.error(request, _("目录 %(catalog)s 状态为“%(status)s”，不能修改；请先复制为草稿，修改后再生效。")
+                   % {"catalog": catalog, "status": catalog.get_status_display()})
+    return redirect(request.path)
+
+
+@business_page(enterprise_users=False)
+@require_http_methods(["GET", "POST"])
+def route_edit(request, pk):
+    user = request.user
+    route = found(selectors.route_for_user(user, pk))
+    catalog = route.catalog
+    editable = services.can_edit_catalog(user, catalog.zone_id)
+    writable = editable and catalog.status == CatalogStatus.DRAFT
+    back = f"{catalog.get_absolute_url()}#route-{route.pk}"
+    if request.method == "POST" and not writable:
+        return _not_editable(request, catalog, editable)
+
+    form = RouteForm(request.POST if writable and request.method == "POST" else None, route=route,
+                     items=selectors.catalog_items(catalog))
+    selected = form.selected_items()
+    chain_wd, chain = selectors.chain_for_items(catalog, selected) if selected is not None else (None, [])
+    # the target to compare with: the one typed in when it is a number, else the saved one
+    try:
+        target = int(form["target_wd"].value())
+    except (TypeError, ValueError):
+        target = route.target_wd
+
+    def save(data, message):
+        saved = services.route_update(user=user, route=route, data=data, message=message)
+        wd, _chain = selectors.chain_for_items(catalog, saved.items.select_related("stage"))
+        if wd > saved.target_wd:
+            messages.warning(request, _("关键链承诺时限之和 %(wd)d 个工作日，超过全流程目标 %(target)d 个工作日。")
+                             % {"wd": wd, "target": saved.target_wd})
+        return SimpleNamespace(get_absolute_url=lambda: back)
+
+    return form_page(request, form, save=save, template="approvals/route_form.html", context={
+        "title": (_("修改审批路线：%(name)s") if writable else _("审批路线：%(name)s")) % {"name": route.name},
+        "route": route, "catalog": catalog, "cancel_url": back, "writable": writable, "editable": editable,
+        "chain_wd": chain_wd, "chain": chain, "target": target,
+        "over_target": chain_wd is not None and chain_wd > target,
+        "route_items": list(route.items.select_related("stage").order_by("stage__code", "order", "pk")),
+        "changes": object_changes_for_object(obj=route),
+        "edit_url": reverse("approvals:route_edit", args=[route.pk]),
+    }, success_message=_("审批路线已保存。"))
+
+
+@business_page(enterprise_users=False)
+@require_http_methods(["GET", "POST"])
+def bundle_edit(request, pk):
+    user = request.user
+    bundle = found(selectors.bundle_for_user(user, pk))
+    catalog = bundle.catalog
+    editable = services.can_edit_catalog(user, catalog.zone_id)
+    writable = editable and catalog.status == CatalogStatus.DRAFT
+    back = f"{catalog.get_absolute_url()}#bundle-{bundle.code}"
+    if request.method == "POST" and not writable:
+        return _not_editable(request, catalog, editable)
+
+    form = BundleForm(request.POST if writable and request.method == "POST" else None, bundle=bundle,
+                      items=selectors.catalog_items(catalog))
+
+    def save(data, message):
+        services.bundle_update(user=user, bundle=bundle, data=data, message=message)
+        return SimpleNamespace(get_absolute_url=lambda: back)
+
+    return form_page(request, form, save=save, template="approvals/bundle_form_edit.html", context={
+        "title": (_("修改一件事：%(name)s") if writable else _("一件事：%(name)s")) % {"name": bundle.name},
+        "bundle": bundle, "catalog": catalog, "cancel_url": back, "writable": writable, "editable": editable,
+        "bundle_items": list(bundle.items.select_related("stage").order_by("stage__code", "order", "pk")),
+        "changes": object_changes_for_object(obj=bundle),
+        "edit_url": reverse("approvals:bundle_edit", args=[bundle.pk]),
+    }, success_message=_("一件事已保存。"))

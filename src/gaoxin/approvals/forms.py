@@ -6,6 +6,7 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gaoxin.core.pages import ChangeMessageMixin
 
@@ -23,7 +24,7 @@ ACTION_LABELS = {
     machine.DECIDE: _("办结"),
     machine.WITHDRAW: _("撤回"),
     machine.REVOKE: _("撤销"),
-    machine.TERMINATE: _("终止"),
+    machine.TERMINATE: pgettext_lazy("approval", "终止"),
     machine.WAIVE: _("免办"),
 }
 

@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gaoxin.core.models_base import BusinessRecord
 from gaoxin.core.permissions import ScopeRule
@@ -201,7 +202,7 @@ class CaseKind(models.TextChoices):
 class CaseStatus(models.TextChoices):
     OPEN = "办理中", _("办理中")
     DONE = "已办结", _("已办结")
-    CLOSED = "已终止", _("已终止")
+    CLOSED = "已终止", pgettext_lazy("approval", "已终止")
 
 
 class ApprovalCase(BusinessRecord):
@@ -264,7 +265,7 @@ class ItemState(models.TextChoices):
     REFUSED = "不予许可", _("办结（不予许可）")
     WITHDRAWN = "撤回", _("已撤回")
     REVOKED = "撤销", _("已撤销")
-    TERMINATED = "终止", _("已终止")
+    TERMINATED = "终止", pgettext_lazy("approval", "已终止")
     WAIVED = "免办", _("区域评估免办")
     WAITING = "待启动", _("待启动")
 
@@ -301,7 +302,7 @@ class ItemInstance(BusinessRecord):
     received_on = models.DateField(_("收件日期"), null=True, blank=True)
     accepted_on = models.DateField(_("受理日期"), null=True, blank=True)
     decided_on = models.DateField(_("办结日期"), null=True, blank=True)
-    due_on = models.DateField(_("到期日期"), null=True, blank=True)
+    due_on = models.DateField(pgettext_lazy("approval", "到期日期"), null=True, blank=True)
     clock_status = models.CharField(_("时限状态"), max_length=4, choices=ClockStatus.choices, blank=True)
     certificate_held = models.BooleanField(_("证照暂缓发放"), default=False)
     department = models.ForeignKey("accounts.Department", on_delete=models.PROTECT, related_name="+",

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "gaoxin.investment",
     "gaoxin.economy",
     "gaoxin.approvals",
+    "gaoxin.policies",
 ]
 
 MIDDLEWARE = [

@@ -27,7 +27,6 @@ from .. import clock, machine
 from ..models import (
     ApprovalCase,
     BundleDef,
-    Catalog,
     CatalogStatus,
     ClockSegment,
     ClockStatus,
@@ -102,10 +101,6 @@ def project_case_choices(user) -> list[tuple[int, str]]:
 
 
 # -- choices for the forms ------------------------------------------------------------------------------
-
-def active_catalog_of(zone_id) -> Catalog | None:
-    return Catalog.objects.filter(zone_id=zone_id, status=CatalogStatus.ACTIVE).first()
-
 
 def route_choices(zone_id) -> list[tuple[int, str]]:
     return [(r.pk, f"{r.get_project_type_display()}：{r.name}（{_('目标 %(n)s 个工作日') % {'n': r.target_wd}}）")

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "gaoxin.economy",
     "gaoxin.approvals",
     "gaoxin.policies",
+    "gaoxin.transformation",
 ]
 
 MIDDLEWARE = [

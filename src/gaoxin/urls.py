@@ -17,6 +17,8 @@ urlpatterns = [
     path("projects/", include("gaoxin.projects.urls")),
     path("economy/", include("gaoxin.economy.urls")),
     path("approvals/", include("gaoxin.approvals.urls")),
+    path("policies/", include("gaoxin.policies.urls")),
+    path("transformation/", include("gaoxin.transformation.urls")),
     path("imports/", include("gaoxin.core.imports.urls")),
     path("system/", include("gaoxin.core.urls")),
     path("api/v1/", api.urls),

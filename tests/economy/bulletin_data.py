@@ -17,7 +17,17 @@ written-out expectation of the composer. Keep both stable: other tests rely on t
 import datetime as dt
 from decimal import Decimal as D
 
-from gaoxin.economy.document import Bulletin, BulletinInput, Chart, IndicatorFigure, Section, Series, Table
+from gaoxin.economy.document import (
+    Bulletin,
+    BulletinInput,
+    Chart,
+    IndicatorFigure,
+    Section,
+    Series,
+    Showcase,
+    Table,
+    TransformationFigures,
+)
 
 ZONE = "示范科学城高新区"
 TITLE = "示范科学城高新区2024年上半年经济运行简报"
@@ -103,11 +113,13 @@ def sample_input() -> BulletinInput:
             "生物医药": {"count": 15, "contract_investment_wan": 1640000},
             "先进材料": {"count": 12, "contract_investment_wan": 1000000},
         },
-        transformation={
-            "智能工厂": {"value": 12, "unit": "个"},
-            "数字化车间": {"value": 30, "unit": "个", "growth_pct": D("25.0")},
-            "高技术制造业增加值占规上工业比重": {"value": D("41.3"), "unit": "%"},
-        },
+        transformation=TransformationFigures(
+            started=(("智能化改造", 26), ("绿色化改造", 0)),
+            certified=(("市级", "智能工厂", 2, "个"), ("市级", "数字化车间", 5, "个"), ("市级", "数字化生产线", 84, "条")),
+            institution_enterprises=11,
+            showcases=(Showcase("国芯微（重庆）科技有限公司功率半导体与集成电路可靠性检测数字化车间",
+                                ("检测效率提高12.14%", "产品不良率下降44.54%", "运营成本降低18.27%")),),
+        ),
     )
 
 
@@ -220,7 +232,10 @@ KEY_CHART = Chart(
     ),
 )
 
-TRANSFORMATION_PARAGRAPHS = ("智能工厂12个，数字化车间30个、增长25.0%，高技术制造业增加值占规上工业比重41.3%。",)
+TRANSFORMATION_PARAGRAPHS = (
+    "今年以来，实施智能化改造项目26个，新建市级智能工厂2个、数字化车间5个、数字化生产线84条，11家企业新设立研发机构。",
+    "国芯微（重庆）科技有限公司功率半导体与集成电路可靠性检测数字化车间检测效率提高12.14%，产品不良率下降44.54%，运营成本降低18.27%。",
+)
 
 PLACEHOLDER_TEXT = "【请填写：当前经济运行中需要关注的主要问题，以及下一阶段的重点工作和措施。】"
 

@@ -5,7 +5,7 @@ import datetime as dt
 from decimal import Decimal as D
 
 from gaoxin.economy.bulletin import PLACEHOLDER_TEXT, compose, title
-from gaoxin.economy.document import BulletinInput, IndicatorFigure
+from gaoxin.economy.document import BulletinInput, IndicatorFigure, Showcase, TransformationFigures
 from gaoxin.economy.render.markdown import render_markdown
 
 from .bulletin_data import sample_bulletin, sample_input, sample_projects
@@ -192,11 +192,21 @@ def test_growth_chart_orders_months_whatever_indicator_names_them_first():
     assert chart.table.rows == (("1—2月", "—", "3.0"), ("一季度", "4.0", "—"), ("1—5月", "—", "5.6"))
 
 
-def test_transformation_items_without_a_value_are_skipped():
-    data = empty_input(transformation={"智能工厂": {"value": None, "unit": "个"}})
+def test_transformation_counts_of_zero_are_left_out():
+    data = empty_input(transformation=TransformationFigures(started=(("智能化改造", 0),), institution_enterprises=0))
     assert "产业转型" not in headings(compose(data))
-    data = empty_input(transformation={"数字化车间": {"value": 3, "unit": "个", "growth_pct": -50}})
-    assert section(compose(data), "产业转型").paragraphs == ("数字化车间3个、下降50.0%。",)
+    data = empty_input(transformation=TransformationFigures(
+        started=(("智能化改造", 3), ("绿色化改造", 1)),
+        certified=(("市级", "智能工厂", 1, "个"), ("区级", "数字化生产线", 4, "条"), ("区级", "数字化车间", 0, "个"))))
+    assert section(compose(data), "产业转型").paragraphs == (
+        "今年以来，实施智能化改造项目3个、绿色化改造项目1个，新建市级智能工厂1个，新建区级数字化生产线4条。",)
+
+
+def test_transformation_showcase_alone_and_full_year():
+    case = Showcase("某公司总装车间", ("生产效率提高8.00%",))
+    data = dataclasses.replace(empty_input(transformation=TransformationFigures(
+        certified=(("市级", "智能工厂", 2, "个"),), showcases=(case,))), month=12)
+    assert section(compose(data), "产业转型").paragraphs == ("全年，新建市级智能工厂2个。", "某公司总装车间生产效率提高8.00%。")
 
 
 def test_full_year_bulletin():

@@ -22,6 +22,9 @@ def navigation(request):
         (_("我的审批"), reverse("approvals:case_list"), user.role == Role.ENTERPRISE),
         (_("经济运行"), reverse("economy:dashboard"), user.role in (Role.ZONE_LEADER, Role.DEPARTMENT_STAFF)),
         (_("亩均评价"), reverse("evaluation:run_list"), user.role in (Role.ZONE_LEADER, Role.DEPARTMENT_STAFF)),
+        (_("惠企政策"), reverse("policies:policy_list"), user.role in (Role.ZONE_LEADER, Role.DEPARTMENT_STAFF)),
+        (_("惠企政策"), reverse("policies:mine"), user.role == Role.ENTERPRISE),
+        (_("智改数转"), reverse("transformation:project_list"), user.role in (Role.ZONE_LEADER, Role.DEPARTMENT_STAFF)),
         (_("亩均评价"), reverse("evaluation:my_results"), user.role == Role.ENTERPRISE),
         (_("数据导入"), reverse("imports:index"), user.role == Role.DEPARTMENT_STAFF),
         (_("用户管理"), reverse("accounts:user_list"), user.role in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN)),
@@ -43,5 +46,6 @@ def navigation(request):
 
 def _section(url: str) -> str:
     """An entry stays highlighted on every page of its module: /evaluation/runs/ → /evaluation/."""
-    sectioned = ("/evaluation/", "/investment/", "/projects/", "/economy/", "/approvals/")
+    sectioned = ("/evaluation/", "/investment/", "/projects/", "/economy/", "/approvals/", "/policies/",
+                 "/transformation/")
     return "/" + url.strip("/").split("/")[0] + "/" if url.startswith(sectioned) else url

@@ -331,21 +331,32 @@ def _key_chart(levels: list[tuple[str, dict]]) -> Chart | None:
 # --- 产业转型 ---------------------------------------------------------------------------------------------
 
 def _transformation_section(data: BulletinInput) -> Section | None:
-    """`transformation` maps a figure's name to {"value", "unit", optional "growth_pct"} (policies issue):
-    智能工厂12个，数字化车间30个、增长25.0%，……。"""
-    if not data.transformation:
+    """今年以来，实施智能化改造项目26个，新建市级智能工厂2个、数字化车间5个、数字化生产线84条，11家企业新设立研发机构。
+    Then one sentence per 典型案例 with its measured improvements. Zero counts are left out."""
+    figures = data.transformation
+    if figures is None:
         return None
     clauses = []
-    for name, figure in data.transformation.items():
-        value = _number(figure, "value")
-        if value is None:
-            continue
-        growth = _number(figure, "growth_pct")
-        clauses.append(f"{name}{w.format_value(value, figure.get('unit', ''))}"
-                       + ("" if growth is None else "、" + w.growth_phrase(growth)))
-    if not clauses:
+    started = [f"{kind}项目{count}个" for kind, count in figures.started if count]
+    if started:
+        clauses.append("实施" + "、".join(started))
+    by_level: dict[str, list[str]] = {}
+    for level, kind, count, unit in figures.certified:
+        if count:
+            by_level.setdefault(level, []).append(f"{kind}{count}{unit}")
+    clauses.extend(f"新建{level}" + "、".join(items) for level, items in by_level.items())
+    if figures.institution_enterprises:
+        clauses.append(f"{figures.institution_enterprises}家企业新设立研发机构")
+    paragraphs = []
+    if clauses:
+        lead = "今年以来" if data.month < 12 else "全年"
+        paragraphs.append(f"{lead}，" + "，".join(clauses) + "。")
+    for case in figures.showcases:
+        if case.improvements:
+            paragraphs.append(f"{case.subject}" + "，".join(case.improvements) + "。")
+    if not paragraphs:
         return None
-    return Section("产业转型", paragraphs=("，".join(clauses) + "。",))
+    return Section("产业转型", paragraphs=tuple(paragraphs))
 
 
 # --- 附注 -------------------------------------------------------------------------------------------------

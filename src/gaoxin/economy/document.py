@@ -33,6 +33,24 @@ class IndicatorFigure:
 
 
 @dataclass(frozen=True)
+class Showcase:
+    """A 典型案例 of the 产业转型 section: a workshop or line with its measured improvements, already worded."""
+
+    subject: str  # 国芯微（重庆）科技有限公司功率半导体与集成电路可靠性检测数字化车间
+    improvements: tuple[str, ...]  # 检测效率提高12.14%, 产品不良率下降44.54%, …
+
+
+@dataclass(frozen=True)
+class TransformationFigures:
+    """The period's 智改数转 counts (transformation.engine.period_counts), in the order the text names them."""
+
+    started: tuple[tuple[str, int], ...] = ()  # (retrofit kind, projects started): (智能化改造, 26)
+    certified: tuple[tuple[str, str, int, str], ...] = ()  # (level, kind, count, measure word): (市级, 智能工厂, 2, 个)
+    institution_enterprises: int = 0  # enterprises that set up a recognised 研发机构
+    showcases: tuple[Showcase, ...] = ()
+
+
+@dataclass(frozen=True)
 class BulletinInput:
     zone_name: str
     year: int
@@ -43,7 +61,7 @@ class BulletinInput:
     projects: dict | None = None  # the `gaoxin stats` JSON of the period (projects issue), or None
     projects_previous: dict | None = None  # the same for the previous year's period, for growth wording
     signed_by_industry: dict[str, dict] = field(default_factory=dict)  # {industry: {count, contract_investment_wan}}
-    transformation: dict | None = None  # 产业转型 figures once the policies issue provides them; None omits the section
+    transformation: TransformationFigures | None = None  # the 智改数转 register's counts; None omits 产业转型
 
 
 # --- output --------------------------------------------------------------------------------------------

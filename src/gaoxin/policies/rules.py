@@ -296,15 +296,26 @@ def _decimal(cents: pl.Expr) -> pl.Expr:
     return text.cast(pl.Decimal(38, 2))
 
 
-def match(policy: Policy, facts: pl.DataFrame) -> MatchResult:
-    """Apply every rule to the facts (one row per entity); RulesError listing every problem otherwise."""
+def match(policy: Policy, facts: pl.DataFrame, *, prior: dict[str, int] | None = None,
+          excluded: set[tuple[str, str]] | None = None) -> MatchResult:
+    """Apply every rule to the facts (one row per entity); RulesError listing every problem otherwise.
+
+    The platform runs a policy more than once a year, so it may say what earlier runs already settled:
+    `prior` maps an entity to the cents it was already granted under the policy (they count against the
+    entity cap), and `excluded` lists (entity, rule code) pairs that are not matched again. The CLI passes
+    neither. The budget of `policy` is whatever is left to spend.
+    """
     facts = check_facts(facts)
     n = facts.height
     problems: list[str] = []
-    # what each facts row (= entity) has been granted by the rules so far
-    already = pl.Series("already", [0] * n, dtype=pl.Int64)
-    parts: list[pl.DataFrame] = []
     entities = facts.get_column("entity")
+    # what each facts row (= entity) has been granted so far: before this run, then by the rules in order
+    already = (entities.replace_strict(prior, default=0, return_dtype=pl.Int64) if prior
+               else pl.Series("already", [0] * n, dtype=pl.Int64))
+    excluded_by_rule: dict[str, list[str]] = {}
+    for entity, code in excluded or ():
+        excluded_by_rule.setdefault(code, []).append(entity)
+    parts: list[pl.DataFrame] = []
     for i, rule in enumerate(policy.rules, start=1):
         where = f"第 {i} 条规则（{rule.code}）"
         when = _evaluate(facts, rule.when, where, "条件 when ", problems)
@@ -317,6 +328,8 @@ def match(policy: Policy, facts: pl.DataFrame) -> MatchResult:
             problems.append(f"{where}：条件 when“{rule.when}”的结果不是真/假（而是 {when.dtype}）。")
             continue
         hit = when.fill_null(False)
+        if rule.code in excluded_by_rule:
+            hit = hit & ~entities.is_in(excluded_by_rule[rule.code])
         raw = _cents(amount.filter(hit), where, problems)
         if raw is None:
             continue

@@ -199,7 +199,7 @@ def test_transformation_counts_of_zero_are_left_out():
         started=(("智能化改造", 3), ("绿色化改造", 1)),
         certified=(("市级", "智能工厂", 1, "个"), ("区级", "数字化生产线", 4, "条"), ("区级", "数字化车间", 0, "个"))))
     assert section(compose(data), "产业转型").paragraphs == (
-        "今年以来，实施智能化改造项目3个、绿色化改造项目1个，新建市级智能工厂1个，新建区级数字化生产线4条。",)
+        "今年以来，实施智能化改造项目3个、绿色化改造项目1个，新建市级智能工厂1个，区级数字化生产线4条。",)
 
 
 def test_transformation_showcase_alone_and_full_year():

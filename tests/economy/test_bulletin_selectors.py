@@ -1,5 +1,6 @@
 """bulletin_input(zone=…, period=…): the figures a zone's bulletin is written from, read from the database."""
 
+import datetime as dt
 from decimal import Decimal as D
 
 import pytest
@@ -53,7 +54,30 @@ def test_the_projects_figures_are_the_statistics_contract(bw):
     assert data.projects == period_statistics_for_zone(zone=bw.zone, period=Period(2024, 6)).as_contract()
     assert data.projects["signed_projects"] == 3
     assert data.signed_by_industry == {"新型智能终端": {"count": 3, "contract_investment_wan": D("1019999.99")}}
-    assert data.projects_previous is None and data.transformation is None
+    assert data.projects_previous is None
+    assert data.transformation is None  # the zone has no 智改数转 records
+
+
+def test_the_transformation_register_fills_the_section(bw):
+    from gaoxin.economy.document import TransformationFigures
+    from gaoxin.transformation.models import RndInstitution, TransformationProject
+
+    common = {"zone": bw.zone, "department": bw.dept_a}
+    TransformationProject.objects.create(**common, enterprise=bw.enterprises["a1"], name="焊装线智能化改造",
+                                         kind="智能化改造", started_on=dt.date(2024, 3, 1))
+    TransformationProject.objects.create(**common, enterprise=bw.enterprises["a2"], name="柔性装配线",
+                                         kind="数字化生产线", started_on=dt.date(2023, 3, 1), level="市级",
+                                         certified_on=dt.date(2024, 6, 30))
+    RndInstitution.objects.create(**common, enterprise=bw.enterprises["a1"], name="企业技术中心", kind="企业技术中心",
+                                  level="市级", recognized_on=dt.date(2024, 1, 1))
+    data = bulletin_input(zone=bw.zone, period=Period(2024, 6))
+    assert data.transformation == TransformationFigures(
+        started=(("智能化改造", 1),), certified=(("市级", "数字化生产线", 1, "条"),), institution_enterprises=1)
+    assert bulletin_input(zone=bw.zone, period=Period(2024, 5)).transformation.certified == ()
+    # the register alone is enough for a bulletin
+    TransformationProject.objects.create(**common, enterprise=bw.enterprises["a1"], name="余热回收节能改造",
+                                         kind="绿色化改造", started_on=dt.date(2019, 4, 1))
+    assert bulletin_input(zone=bw.zone, period=Period(2019, 6)).transformation.started == (("绿色化改造", 1),)
 
 
 def test_a_month_compares_with_the_previous_month(bw):

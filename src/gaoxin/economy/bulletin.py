@@ -8,7 +8,16 @@ sentence, clause or table cell — rather than printed as None or 0.
 from decimal import Decimal
 
 from gaoxin.economy import wording as w
-from gaoxin.economy.document import Bulletin, BulletinInput, Chart, IndicatorFigure, Section, Series, Table
+from gaoxin.economy.document import (
+    Bulletin,
+    BulletinInput,
+    Chart,
+    IndicatorFigure,
+    Section,
+    Series,
+    Table,
+    TransformationFigures,
+)
 
 # The official figures the lead paragraph (总述) names, in the order the article does; the catalog marks the
 # same ones as headline indicators.
@@ -331,11 +340,19 @@ def _key_chart(levels: list[tuple[str, dict]]) -> Chart | None:
 # --- 产业转型 ---------------------------------------------------------------------------------------------
 
 def _transformation_section(data: BulletinInput) -> Section | None:
-    """今年以来，实施智能化改造项目26个，新建市级智能工厂2个、数字化车间5个、数字化生产线84条，11家企业新设立研发机构。
-    Then one sentence per 典型案例 with its measured improvements. Zero counts are left out."""
     figures = data.transformation
     if figures is None:
         return None
+    paragraphs = transformation_paragraphs(figures, data.month)
+    if not paragraphs:
+        return None
+    return Section("产业转型", paragraphs=paragraphs)
+
+
+def transformation_paragraphs(figures: TransformationFigures, month: int) -> tuple[str, ...]:
+    """今年以来，实施智能化改造项目26个，新建市级智能工厂2个、数字化车间5个、数字化生产线84条，11家企业新设立研发机构。
+    Then one sentence per 典型案例 with its measured improvements. Zero counts are left out. Public so that the
+    register's counts page shows exactly the sentence the bulletin prints."""
     clauses = []
     started = [f"{kind}项目{count}个" for kind, count in figures.started if count]
     if started:
@@ -344,19 +361,18 @@ def _transformation_section(data: BulletinInput) -> Section | None:
     for level, kind, count, unit in figures.certified:
         if count:
             by_level.setdefault(level, []).append(f"{kind}{count}{unit}")
-    clauses.extend(f"新建{level}" + "、".join(items) for level, items in by_level.items())
+    if by_level:  # 新建市级智能工厂2个、数字化车间5个; a second level follows without repeating 新建
+        clauses.append("新建" + "，".join(level + "、".join(items) for level, items in by_level.items()))
     if figures.institution_enterprises:
         clauses.append(f"{figures.institution_enterprises}家企业新设立研发机构")
     paragraphs = []
     if clauses:
-        lead = "今年以来" if data.month < 12 else "全年"
+        lead = "今年以来" if month < 12 else "全年"
         paragraphs.append(f"{lead}，" + "，".join(clauses) + "。")
     for case in figures.showcases:
         if case.improvements:
             paragraphs.append(f"{case.subject}" + "，".join(case.improvements) + "。")
-    if not paragraphs:
-        return None
-    return Section("产业转型", paragraphs=tuple(paragraphs))
+    return tuple(paragraphs)
 
 
 # --- 附注 -------------------------------------------------------------------------------------------------

@@ -76,12 +76,21 @@ class PeriodCounts:
         return not (self.started or self.certified or self.institutions)
 
 
+def started_in(p: ProjectRow, start: dt.date, end: dt.date) -> bool:
+    """A retrofit counts in the period it started."""
+    return p.kind in RETROFIT_KINDS and start <= p.started_on <= end
+
+
+def certified_in(p: ProjectRow, start: dt.date, end: dt.date) -> bool:
+    """A factory, workshop or line counts in the period it was recognised, and only with a level."""
+    return p.kind in CERTIFIED_KINDS and bool(p.certified_on and p.level) and start <= p.certified_on <= end
+
+
 def period_counts(projects, institutions, *, start: dt.date, end: dt.date) -> PeriodCounts:
     """Count retrofits by the day they started and certified kinds by the day they were recognised; a
     smart factory that was started in the period but not yet recognised is not "新建" until it is."""
-    started = Counter(p.kind for p in projects if p.kind in RETROFIT_KINDS and start <= p.started_on <= end)
-    certified = Counter((p.level, p.kind) for p in projects
-                        if p.kind in CERTIFIED_KINDS and p.certified_on and p.level and start <= p.certified_on <= end)
+    started = Counter(p.kind for p in projects if started_in(p, start, end))
+    certified = Counter((p.level, p.kind) for p in projects if certified_in(p, start, end))
     new = [i for i in institutions if start <= i.recognized_on <= end]
     return PeriodCounts(
         start=start, end=end,
@@ -95,3 +104,24 @@ def period_counts(projects, institutions, *, start: dt.date, end: dt.date) -> Pe
 def _certified_order(key: tuple[str, str]) -> tuple[int, int]:
     level, kind = key
     return (LEVEL_ORDER.index(level) if level in LEVEL_ORDER else len(LEVEL_ORDER), CERTIFIED_KINDS.index(kind))
+
+
+def period_ids(projects, institutions, *, start: dt.date, end: dt.date) -> dict:
+    """The records behind each count of `period_counts`, for a drill-down: `projects` are (id, ProjectRow)
+    and `institutions` (id, InstitutionRow) pairs. Keys are ("started", kind), ("certified", level, kind),
+    "institutions" and "institution_enterprises" (enterprise ids); ids ascending; a count of 0 has no key."""
+    started: dict[str, list[int]] = {}
+    certified: dict[tuple[str, str], list[int]] = {}
+    for pk, p in projects:
+        if started_in(p, start, end):
+            started.setdefault(p.kind, []).append(pk)
+        if certified_in(p, start, end):
+            certified.setdefault((p.level, p.kind), []).append(pk)
+    new = [(pk, i) for pk, i in institutions if start <= i.recognized_on <= end]
+    ids: dict = {("started", kind): tuple(sorted(started[kind])) for kind in RETROFIT_KINDS if kind in started}
+    for key in sorted(certified, key=_certified_order):
+        ids[("certified", *key)] = tuple(sorted(certified[key]))
+    if new:
+        ids["institutions"] = tuple(sorted(pk for pk, _i in new))
+        ids["institution_enterprises"] = tuple(sorted({i.enterprise_id for _pk, i in new}))
+    return ids

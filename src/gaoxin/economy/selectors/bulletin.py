@@ -4,7 +4,8 @@
 Official figures are the current revisions of the zone's official indicators (本区), with the comparison
 period's growth, the city's (全市) growth and the year's targets; the platform's own figures are the projects
 issue's period statistics, exactly as `gaoxin stats` gives them, plus the same period's signings grouped by
-industry. The whole zone is read: callers (the CLI, the bulletin page) apply the user's scope first.
+industry, and the 智改数转 register's period counts (transformation.selectors.counts.bulletin_figures).
+The whole zone is read: callers (the CLI, the bulletin page) apply the user's scope first.
 """
 
 from django.utils import timezone
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from gaoxin.projects.engine import Period
 from gaoxin.projects.selectors.statistics import period_statistics_for_zone
+from gaoxin.transformation.selectors.counts import bulletin_figures
 
 from .. import wording
 from ..document import BulletinInput, IndicatorFigure
@@ -38,7 +40,8 @@ def bulletin_input(*, zone, period: Period) -> BulletinInput:
     if not _has_project_figures(projects):
         projects = None
     by_industry = signed_by_industry(zone, period)
-    if not indicators and projects is None and not by_industry:
+    transformation = bulletin_figures(zone=zone, year=period.year, month=period.month)
+    if not indicators and projects is None and not by_industry and transformation is None:
         raise NoBulletinData(_("%(zone)s%(year)d年%(period)s（%(label)s）没有官方统计数据，也没有签约、到位资金或项目"
                                "建设数据，无法生成简报。") % {
             "zone": zone.name, "year": period.year, "period": wording.period_name(period.year, period.month),
@@ -52,6 +55,7 @@ def bulletin_input(*, zone, period: Period) -> BulletinInput:
         indicators=tuple(indicators),
         projects=projects,
         signed_by_industry=by_industry,
+        transformation=transformation,
     )
 
 

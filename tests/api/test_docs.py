@@ -47,7 +47,7 @@ def test_openapi_schema_lists_the_registers(world):
     assert set(paths["/api/v1/enterprises/{id}"]) == {"get", "put", "patch", "delete"}
     assert set(paths["/api/v1/parcels"]) == {"get", "post"}
     tags = {tag for ops in paths.values() for op in ops.values() for tag in op.get("tags", [])}
-    assert tags == {"企业", "地块", "项目", "招商", "统计", "经济运行"}
+    assert tags == {"企业", "地块", "项目", "招商", "统计", "经济运行", "惠企政策", "智改数转"}
     assert paths["/api/v1/enterprises"]["get"]["summary"] == "企业列表"
     schemes = schema["components"]["securitySchemes"]
     assert any(s.get("scheme") == "bearer" for s in schemes.values())

@@ -53,8 +53,10 @@ class GaoxinAPI(NinjaAPI):
         from gaoxin.enterprises.api import router as enterprises_router
         from gaoxin.investment.api import router as investment_router
         from gaoxin.land.api import router as parcels_router
+        from gaoxin.policies.api import router as policies_router
         from gaoxin.projects.api import router as projects_router
         from gaoxin.projects.api import stats_router
+        from gaoxin.transformation.api import router as transformation_router
 
         self.add_router("/enterprises", enterprises_router)
         self.add_router("/parcels", parcels_router)
@@ -62,6 +64,8 @@ class GaoxinAPI(NinjaAPI):
         self.add_router("/investment", investment_router)
         self.add_router("/statistics", stats_router)
         self.add_router("/economy", economy_router)
+        self.add_router("/policies", policies_router)
+        self.add_router("/transformation", transformation_router)
         self._registers_mounted = True
 
     @property

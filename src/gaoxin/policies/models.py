@@ -144,7 +144,7 @@ class MatchRun(BusinessRecord):
 
     policy = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="runs", verbose_name=_("政策"))
     year = models.PositiveSmallIntegerField(_("事实年度"))
-    number = models.PositiveIntegerField(_("批次"))
+    number = models.PositiveIntegerField(_("批次"), help_text=_("同一政策同一事实年度内的序号"))
     rules_toml = models.TextField(_("规则（冻结）"))
     facts_columns = models.JSONField(_("事实表列"), default=list)
     entities = models.PositiveIntegerField(_("参与比对企业数"), default=0)
@@ -164,7 +164,7 @@ class MatchRun(BusinessRecord):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["policy", "number"], name="match_run_number_unique",
+            models.UniqueConstraint(fields=["policy", "year", "number"], name="match_run_number_unique",
                                     violation_error_message=_("该批次号已存在。")),
         ]
         verbose_name = _("比对批次")

@@ -381,3 +381,96 @@ def match(policy: Policy, facts: pl.DataFrame, *, prior: dict[str, int] | None =
 
 def _first_line(exc: Exception) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+# ---------------------------------------------------------------- writing and inspecting rules (for the platform)
+
+
+def _toml_string(value: str) -> str:
+    """A TOML basic string: quotes, backslashes and control characters escaped, anything else as is."""
+    out = []
+    for ch in value:
+        if ch == '"':
+            out.append('\\"')
+        elif ch == "\\":
+            out.append("\\\\")
+        elif ch in "\b\t\n\f\r":
+            out.append({"\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}[ch])
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\u{ord(ch):04X}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def _toml_money(value: Decimal | int | str) -> str:
+    """An amount in 万元 as a TOML number: whole amounts as integers, others with their decimals (12.5)."""
+    amount = Decimal(str(value))
+    if amount == amount.to_integral_value():
+        return str(int(amount))
+    return format(amount.normalize(), "f")
+
+
+def rules_toml(policy: dict, rules: list[dict], *, comments: list[str] | None = None) -> str:
+    """A rules file in the contract's format, which parse_rules (and the CLI) read back to the same policy.
+
+    `policy`: code, name and optionally budget_wan, entity_cap_wan (None = not set); each rule: code, name,
+    when, amount_wan (SQL text) and optionally cap_wan. `comments` become `#` lines at the top.
+    """
+    lines = [f"# {line}" for text in (comments or []) for line in str(text).splitlines() or [""]]
+    if lines:
+        lines.append("")
+    lines += ["[policy]", f"code = {_toml_string(policy['code'])}", f"name = {_toml_string(policy['name'])}"]
+    for key in ("budget_wan", "entity_cap_wan"):
+        if policy.get(key) is not None:
+            lines.append(f"{key} = {_toml_money(policy[key])}")
+    for rule in rules:
+        lines += ["", "[[rule]]", f"code = {_toml_string(rule['code'])}", f"name = {_toml_string(rule['name'])}",
+                  f"when = {_toml_string(rule['when'])}", f"amount_wan = {_toml_string(str(rule['amount_wan']))}"]
+        if rule.get("cap_wan") is not None:
+            lines.append(f"cap_wan = {_toml_money(rule['cap_wan'])}")
+    return "\n".join(lines) + "\n"
+
+
+def columns_used(sql: str) -> set[str]:
+    """The column names an SQL expression refers to; empty when it is not valid SQL."""
+    try:
+        return set(pl.sql_expr(sql).meta.root_names())
+    except Exception:  # an invalid expression refers to nothing we could show
+        return set()
+
+
+def rule_problems(when: str, amount: str, facts: pl.DataFrame) -> dict[str, list[str]]:
+    """What is wrong with one rule's condition and amount over the columns of `facts` (a zero-row frame with
+    the facts' types is enough), by part: {"when": [...], "amount_wan": [...]}; empty lists when usable.
+
+    The same checks as parse_rules and match, told per part so a form can put each reason beside its field.
+    """
+    result: dict[str, list[str]] = {"when": [], "amount_wan": []}
+    for key, sql, what in (("when", when, "条件"), ("amount_wan", amount, "金额表达式")):
+        problems = result[key]
+        sql = (sql or "").strip()
+        if not sql:
+            problems.append(f"{what}不能为空。")
+            continue
+        try:
+            expr = pl.sql_expr(sql)
+        except Exception as exc:  # several Polars error types, one meaning for the user
+            problems.append(f"{what}“{sql}”不是有效的 SQL 表达式（{_first_line(exc)}）。")
+            continue
+        try:
+            dtype = facts.select(expr.alias("__value")).schema["__value"]
+        except pl.exceptions.ColumnNotFoundError as exc:
+            unknown = sorted(columns_used(sql) - set(facts.columns))
+            names = "、".join(unknown) if unknown else _first_line(exc)
+            problems.append(f"{what}“{sql}”引用了事实表中不存在的列：{names}。")
+            continue
+        except Exception as exc:  # a type mismatch and the like, told with Polars' reason
+            problems.append(f"{what}“{sql}”无法计算（{_first_line(exc)}）。")
+            continue
+        if key == "when" and dtype not in (pl.Boolean, pl.Null):
+            problems.append(f"条件“{sql}”的结果不是真/假（而是 {dtype}）：请写成比较，如 {sql} >= 1。")
+        if key == "amount_wan" and dtype != pl.Null and not dtype.is_numeric():
+            problems.append(f"金额表达式“{sql}”的结果不是数值（而是 {dtype}）。")
+    return result
+

@@ -27,6 +27,7 @@ urlpatterns = [
     # awards (意愿确认 → 审核 → 兑付), officer side
     path("awards/", awards.award_list, name="award_list"),
     path("awards/<int:pk>/", awards.award_detail, name="award_detail"),
+    path("awards/<int:pk>/reply/", awards.award_reply, name="award_reply"),
     path("awards/<int:pk>/approve/", awards.award_approve, name="award_approve"),
     path("awards/<int:pk>/reject/", awards.award_reject, name="award_reject"),
     path("awards/<int:pk>/pay/", awards.award_pay, name="award_pay"),

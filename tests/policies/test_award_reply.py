@@ -30,9 +30,11 @@ def test_staff_record_a_confirmation_with_the_account_and_its_basis(world, claus
 
 def test_staff_record_a_decline_with_its_reason(world, clause):
     award = make_award(clause, world.enterprises["a2"])
-    award_reply_record(user=world.users["staff_a"], award=award, accept=False, reason="已迁出", note="放弃声明")
+    award_reply_record(user=world.users["staff_a"], award=award, accept=False, reason="企业已迁出，自愿放弃。",
+                       note="放弃声明")
     award.refresh_from_db()
-    assert (award.status, award.decline_reason) == (AwardStatus.DECLINED, "已迁出")
+    # full-width punctuation is kept as written (an official record is not normalised to ASCII)
+    assert (award.status, award.decline_reason) == (AwardStatus.DECLINED, "企业已迁出，自愿放弃。")
 
 
 @pytest.mark.parametrize("kwargs, field", [

@@ -29,8 +29,10 @@ from gaoxin.land.services import building_create, floor_create, lease_create, pa
 
 from .approvals import build_approvals_demo
 from .economy import build_economy_demo
+from .policies import build_policies_demo
 from .projects import build_projects_demo
 from .synthetic import enterprise_rows, evaluation_figures, parcel_rows
+from .transformation import build_transformation_demo
 
 DEMO_CODE = "demo"
 DEMO_NAME = "示范科学城高新区"
@@ -97,7 +99,9 @@ def build_demo(*, seed: int = 2026) -> Zone:
     build_projects_demo(zone=zone, departments=departments, users=users, seed=seed)
     build_approvals_demo(zone=zone, departments=departments, users=users)
     build_economy_demo(zone=zone, departments=departments, users=users, seed=seed)
+    build_transformation_demo(zone=zone, departments=departments, users=users, seed=seed)
     _evaluation_cycle(zone, users, seed=seed)
+    build_policies_demo(zone=zone, departments=departments, users=users)  # reads the 2024 亩均 classes
     return zone
 
 

@@ -37,7 +37,8 @@ BULK_ACTIONS = ("approve", "pay")
 
 
 def _text(value) -> str:
-    return unicodedata.normalize("NFKC", str(value or "")).strip()
+    # free text keeps its full-width punctuation (，。：) as written; only the account number is normalised
+    return str(value or "").strip()
 
 
 def bank_account(data: dict) -> dict:
@@ -52,7 +53,8 @@ def bank_account(data: dict) -> dict:
         elif len(value) > limit:
             errors[name] = _("%(label)s最多 %(max)s 个字符。") % {"label": labels[name], "max": limit}
         cleaned[name] = value
-    number = "".join(_text(data.get("account_number")).split())
+    # full-width digits typed with a Chinese input method count as digits
+    number = "".join(unicodedata.normalize("NFKC", _text(data.get("account_number"))).split())
     if not number:
         errors["account_number"] = _("请填写银行账号。")
     elif not number.isdigit() or not ACCOUNT_DIGITS_MIN <= len(number) <= ACCOUNT_DIGITS_MAX:

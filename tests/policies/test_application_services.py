@@ -132,7 +132,7 @@ def test_submit_reports_every_field_at_once(world, clause):
     ([], "至少 1 个"),
     ([upload("a.exe")], "类型不允许"),
     ([upload("a.pdf", content=b"")], "空文件"),
-    ([upload(f"{n}.pdf") for n in range(11)], "最多 10 个"),
+    ([upload(f"{n}.pdf") for n in range(11)], "最多上传 10 个"),
     ([upload("长" * 201 + ".pdf")], "文件名过长"),
 ])
 def test_submit_evidence_limits(world, clause, settings, files, message):
@@ -144,7 +144,7 @@ def test_submit_evidence_limits(world, clause, settings, files, message):
 
 def test_submit_evidence_size_limit(world, clause, settings, monkeypatch):
     monkeypatch.setattr(services, "EVIDENCE_MAX_BYTES", 100)
-    with pytest.raises(ValidationError, match="超过 10 MB"):
+    with pytest.raises(ValidationError, match="超过 100 B 的上限"):
         submit(world, clause, files=[upload("大文件.pdf", size=200)])
     assert not stored_files(settings)
 

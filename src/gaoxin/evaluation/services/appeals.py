@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from gaoxin.core.permissions import Role
 from gaoxin.core.services import audited_create, audited_update, require_write
+from gaoxin.core.uploads import EvidenceRules, evidence_problems
 
 from ..models import (
     EvaluationResult,
@@ -88,25 +89,9 @@ def evaluation_run_publish(*, user, run: EvaluationRun, start: dt.date | None = 
 
 
 def _file_problems(files: list) -> list[str]:
-    problems = []
-    if len(files) > EVIDENCE_MAX_FILES:
-        problems.append(_("最多上传 %(max)s 个文件，本次选择了 %(n)s 个。") % {"max": EVIDENCE_MAX_FILES, "n": len(files)})
-    allowed = "、".join(EVIDENCE_EXTENSIONS)
-    for f in files:
-        name = os.path.basename(f.name or "")
-        extension = os.path.splitext(name)[1].lower().lstrip(".")
-        if extension not in EVIDENCE_EXTENSIONS:
-            problems.append(_("文件“%(name)s”的类型不允许：只能上传 %(allowed)s 文件。") % {
-                "name": name, "allowed": allowed})
-        if not f.size:
-            problems.append(_("文件“%(name)s”是空文件。") % {"name": name})
-        elif f.size > EVIDENCE_MAX_BYTES:
-            problems.append(_("文件“%(name)s”大小为 %(size).1f MB，超过 10 MB 的上限。") % {
-                "name": name, "size": f.size / 1024 / 1024})
-        if len(name) > NAME_MAX_CHARS:
-            problems.append(_("文件“%(name)s…”的文件名过长（最多 %(max)s 个字符），请改名后上传。") % {
-                "name": name[:30], "max": NAME_MAX_CHARS})
-    return problems
+    # the limits are read at call time, so a test may lower one
+    rules = EvidenceRules(EVIDENCE_MAX_FILES, EVIDENCE_MAX_BYTES, EVIDENCE_EXTENSIONS, NAME_MAX_CHARS)
+    return evidence_problems(files, rules, already=0)
 
 
 def objection_file(*, user, result: EvaluationResult, text: str, files=(), message: str = "") -> Objection:

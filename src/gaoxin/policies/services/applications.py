@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from gaoxin.core.permissions import Role
 from gaoxin.core.services import audited_create, audited_update, require_write
+from gaoxin.core.uploads import EvidenceRules, evidence_problems
 
 from ..models import (
     Application,
@@ -120,26 +121,9 @@ def _application_fields(*, clause: Clause, data: dict) -> dict:
 
 
 def _file_problems(files: list, *, already: int = 0) -> list[str]:
-    problems = []
-    if already + len(files) > EVIDENCE_MAX_FILES:
-        problems.append(_("每份申请最多 %(max)s 个材料文件：已有 %(old)s 个，本次选择了 %(n)s 个。") % {
-            "max": EVIDENCE_MAX_FILES, "old": already, "n": len(files)})
-    allowed = "、".join(EVIDENCE_EXTENSIONS)
-    for f in files:
-        name = os.path.basename(f.name or "")
-        extension = os.path.splitext(name)[1].lower().lstrip(".")
-        if extension not in EVIDENCE_EXTENSIONS:
-            problems.append(_("文件“%(name)s”的类型不允许：只能上传 %(allowed)s 文件。") % {
-                "name": name, "allowed": allowed})
-        if not f.size:
-            problems.append(_("文件“%(name)s”是空文件。") % {"name": name})
-        elif f.size > EVIDENCE_MAX_BYTES:
-            problems.append(_("文件“%(name)s”大小为 %(size).1f MB，超过 10 MB 的上限。") % {
-                "name": name, "size": f.size / 1024 / 1024})
-        if len(name) > NAME_MAX_CHARS:
-            problems.append(_("文件“%(name)s…”的文件名过长（最多 %(max)s 个字符），请改名后上传。") % {
-                "name": name[:30], "max": NAME_MAX_CHARS})
-    return problems
+    # the limits are read at call time, so a test may lower one
+    rules = EvidenceRules(EVIDENCE_MAX_FILES, EVIDENCE_MAX_BYTES, EVIDENCE_EXTENSIONS, NAME_MAX_CHARS)
+    return evidence_problems(files, rules, already=already)
 
 
 def _store(application: Application, files: list, saved: list[str]) -> list[str]:

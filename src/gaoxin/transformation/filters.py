@@ -95,9 +95,10 @@ class ProjectFilterSet(django_filters.FilterSet):
         return _enterprise_search(queryset, value, "name")
 
 
-class InstitutionFilterSet(django_filters.FilterSet):
+class _RecognizedFilterSet(django_filters.FilterSet):
+    """What the institution and recognition lists share: search, year and date range of the recognition, area."""
+
     q = django_filters.CharFilter(method="search", label=gettext_lazy("搜索"))
-    kind = django_filters.ChoiceFilter(choices=InstitutionKind.choices, label=gettext_lazy("机构类型"))
     level = django_filters.ChoiceFilter(choices=InstitutionLevel.choices, label=gettext_lazy("级别"))
     year = YearFilter(field_name="recognized_on", label=gettext_lazy("认定年度"))
     area = django_filters.CharFilter(field_name="enterprise__area", label=gettext_lazy("所属片区"))
@@ -105,31 +106,27 @@ class InstitutionFilterSet(django_filters.FilterSet):
                                                  label=gettext_lazy("认定日期起"))
     recognized_before = django_filters.DateFilter(field_name="recognized_on", lookup_expr="lte",
                                                   label=gettext_lazy("认定日期止"))
+    search_field = ""  # besides the enterprise's name and USCC
+
+    def search(self, queryset, name, value):
+        return _enterprise_search(queryset, value, self.search_field)
+
+
+class InstitutionFilterSet(_RecognizedFilterSet):
+    kind = django_filters.ChoiceFilter(choices=InstitutionKind.choices, label=gettext_lazy("机构类型"))
     ids = IdListFilter(label=gettext_lazy("研发机构"))
+    search_field = "name"
 
     class Meta:
         model = RndInstitution
         fields = ["q", "kind", "level"]
 
-    def search(self, queryset, name, value):
-        return _enterprise_search(queryset, value, "name")
 
-
-class RecognitionFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label=gettext_lazy("搜索"))
+class RecognitionFilterSet(_RecognizedFilterSet):
     kind = django_filters.ChoiceFilter(choices=RecognitionKind.choices, label=gettext_lazy("认定类型"))
-    level = django_filters.ChoiceFilter(choices=InstitutionLevel.choices, label=gettext_lazy("级别"))
-    year = YearFilter(field_name="recognized_on", label=gettext_lazy("认定年度"))
-    area = django_filters.CharFilter(field_name="enterprise__area", label=gettext_lazy("所属片区"))
-    recognized_after = django_filters.DateFilter(field_name="recognized_on", lookup_expr="gte",
-                                                 label=gettext_lazy("认定日期起"))
-    recognized_before = django_filters.DateFilter(field_name="recognized_on", lookup_expr="lte",
-                                                  label=gettext_lazy("认定日期止"))
     ids = IdListFilter(label=gettext_lazy("企业认定"))
+    search_field = "certificate"
 
     class Meta:
         model = Recognition
         fields = ["q", "kind", "level"]
-
-    def search(self, queryset, name, value):
-        return _enterprise_search(queryset, value, "certificate")

@@ -94,7 +94,24 @@ def enterprise_detail(request, pk: int):
         "as_of_error": as_of_error,
         "can_edit": can_edit(user, enterprise),
         "changes": object_changes_for_object(obj=enterprise),
+        **_enterprise_file(user, enterprise),
     })
+
+
+def _enterprise_file(user, enterprise) -> dict:
+    """一企一档: the enterprise's 智改数转 records and policy payouts, in the reader's scope."""
+    from gaoxin.policies.selectors.awards import awards_for_user
+    from gaoxin.transformation.selectors.institutions import institutions_for_user
+    from gaoxin.transformation.selectors.projects import projects_for_user
+    from gaoxin.transformation.selectors.recognitions import recognitions_for_user
+
+    return {
+        "transformation_projects": projects_for_user(user=user).filter(enterprise=enterprise),
+        "institutions": institutions_for_user(user=user).filter(enterprise=enterprise),
+        "recognitions": recognitions_for_user(user=user).filter(enterprise=enterprise),
+        "awards": awards_for_user(user=user).filter(enterprise=enterprise).select_related("policy", "clause"),
+        "link_transformation": user.role != Role.ENTERPRISE,  # the register's pages are the zone's, not the firm's
+    }
 
 
 def _areas(user) -> list[str]:

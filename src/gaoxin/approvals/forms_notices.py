@@ -21,8 +21,8 @@ class NoticeFilterForm(forms.Form):
                                               (ClockStatus.OVERDUE, _("逾期"))])
     kind = forms.ChoiceField(label=_("渠道"), required=False, choices=[("", _("全部")), *ChannelKind.choices])
     department = forms.ModelChoiceField(label=_("办理部门"), queryset=None, required=False, empty_label=_("全部"))
-    date_from = forms.DateField(label=_("生成日期自"), required=False, widget=forms.DateInput(attrs=DATE))
-    date_to = forms.DateField(label=_("至"), required=False, widget=forms.DateInput(attrs=DATE))
+    date_from = forms.DateField(label=_("生成日期自"), required=False, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
+    date_to = forms.DateField(label=_("至"), required=False, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
 
     def __init__(self, *args, departments, **kwargs):
         super().__init__(*args, **kwargs)

@@ -122,7 +122,7 @@ def filter_form(filterset, *, fields: list[str], choices: dict | None = None):
         if isinstance(field, forms.ChoiceField):
             field.empty_label = _("全部")  # django-filter's choice fields add this first option themselves
         elif isinstance(field, forms.DateField):
-            field.widget = forms.DateInput(attrs={"type": "date"})
+            field.widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
         field.widget.attrs.setdefault("id", f"filter-{name}")
     return form
 

@@ -47,7 +47,7 @@ class PublishForm(ChangeMessageMixin, forms.Form):
     """The window of a publicity; the service checks the bounds (the same rules for every caller)."""
 
     start = forms.DateField(label=_("公示开始日期"), required=False,
-                            widget=forms.DateInput(attrs={"type": "date"}),
+                            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                             help_text=_("留空为今天；公示期按自然日计算，首尾两天都算在内。"))
     days = forms.IntegerField(label=_("公示天数"), initial=7,
                               widget=forms.NumberInput(attrs={"min": 3, "max": 30}),

@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import ApplicationStatus, AwardSource, AwardStatus
 
-DATE = {"type": "date"}
+# ISO in the value: a date input shows nothing for the locale's 2026/11/29, so an initial date would be lost
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class AwardFilterForm(forms.Form):
@@ -80,7 +81,7 @@ class RejectForm(forms.Form):
 
 
 class PayForm(forms.Form):
-    paid_on = forms.DateField(label=_("兑付日期"), widget=forms.DateInput(attrs=DATE),
+    paid_on = forms.DateField(label=_("兑付日期"), widget=DATE,
                               error_messages={"required": _("请填写兑付日期。"), "invalid": _("日期格式应为 YYYY-MM-DD。")})
     voucher = forms.CharField(label=_("支付凭证号"), max_length=100,
                               error_messages={"required": _("请填写支付凭证号。")})
@@ -89,7 +90,7 @@ class PayForm(forms.Form):
 class BulkForm(forms.Form):
     action = forms.ChoiceField(choices=[("approve", _("批量审核通过")), ("pay", _("批量登记兑付"))])
     note = forms.CharField(label=_("审核意见"), max_length=300, required=False)
-    paid_on = forms.DateField(label=_("兑付日期"), required=False, widget=forms.DateInput(attrs=DATE),
+    paid_on = forms.DateField(label=_("兑付日期"), required=False, widget=DATE,
                               error_messages={"invalid": _("日期格式应为 YYYY-MM-DD。")})
     voucher = forms.CharField(label=_("支付凭证号"), max_length=100, required=False)
 
@@ -147,7 +148,7 @@ class ReviewForm(forms.Form):
 
 class PublicityForm(forms.Form):
     title = forms.CharField(label=_("公示标题"), max_length=200)
-    start = forms.DateField(label=_("公示开始日期"), required=False, widget=forms.DateInput(attrs=DATE),
+    start = forms.DateField(label=_("公示开始日期"), required=False, widget=DATE,
                             help_text=_("留空为今天；公示期按自然日计算，首尾两天都算在内。"),
                             error_messages={"invalid": _("日期格式应为 YYYY-MM-DD。")})
     days = forms.IntegerField(label=_("公示天数"), initial=7, widget=forms.NumberInput(attrs={"min": 5, "max": 30}),

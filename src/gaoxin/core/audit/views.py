@@ -48,9 +48,9 @@ def _content_type_label(ct: ContentType) -> str:
 
 class _PeriodForm(forms.Form):
     date_from = forms.DateField(label=gettext_lazy("起始日期"), required=False,
-                                widget=forms.DateInput(attrs={"type": "date"}))
+                                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     date_to = forms.DateField(label=gettext_lazy("截止日期"), required=False,
-                              widget=forms.DateInput(attrs={"type": "date"}))
+                              widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     user = forms.CharField(label=gettext_lazy("账户"), required=False, max_length=150)
 
     def clean(self):

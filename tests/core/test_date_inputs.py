@@ -17,7 +17,8 @@ DAY = dt.date(2026, 11, 29)
 def _form_classes():
     for module_info in pkgutil.walk_packages(gaoxin.__path__, "gaoxin."):
         name = module_info.name
-        if ".forms" not in name and not name.endswith((".views", ".pages")) or ".migrations" in name:
+        holds_forms = ".forms" in name or name.endswith((".views", ".pages"))
+        if not holds_forms or ".migrations" in name:
             continue
         module = importlib.import_module(name)
         for value in vars(module).values():

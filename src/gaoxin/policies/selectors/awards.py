@@ -159,7 +159,8 @@ def _value_text(value) -> str:
 
 def plain_sentence(award: Award, conditions: list[Condition]) -> str:
     """The "why" in the enterprise's words: 2024年 新认定市级智能工厂（新认定市级智能工厂数：1）→ 奖励 200.00 万元."""
-    shown = "；".join(f"{c.label}：{_value_text(c.value)}" for c in conditions)
+    shown = _("；").join(_("%(label)s：%(value)s") % {"label": c.label, "value": _value_text(c.value)}
+                        for c in conditions)
     amount = f"{award.amount_wan:,.2f}"
     if award.source == AwardSource.APPLICATION:
         return _("%(year)s年 %(clause)s（依申请，经审核）→ 奖励 %(amount)s 万元") % {

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.db.models import Count, QuerySet, Sum
 
-from ..models import Award, MatchRun, MatchRunStatus
+from ..models import Award, AwardStatus, MatchRun, MatchRunStatus
 
 
 def runs_of_policy(*, policy) -> QuerySet[MatchRun]:
@@ -31,7 +31,7 @@ class RunSummary:
     awards: int  # awards created (rows with a paid amount above zero)
     amount_wan: Decimal  # Σ of their amounts
     cut_to_zero: int  # matched rows the entity cap or the budget left with nothing: counted, not awarded
-    by_status: list[tuple[str, int, Decimal]]  # (status, count, Σ amount) of the awards now
+    by_status: list[tuple[str, int, Decimal]]  # (status label, count, Σ amount) of the awards now
 
 
 def run_summary(*, run) -> RunSummary:
@@ -40,7 +40,8 @@ def run_summary(*, run) -> RunSummary:
     amount = sum((r["s"] or Decimal("0") for r in rows), Decimal("0.00"))
     # a voided run's awards are gone: nothing was cut, nothing stands
     cut = max(run.matched - awards, 0) if awards or run.status != MatchRunStatus.CANCELLED else 0
-    return RunSummary(awards, amount, cut, [(r["status"], r["n"], r["s"] or Decimal("0.00")) for r in rows])
+    return RunSummary(awards, amount, cut, [(AwardStatus(r["status"]).label, r["n"], r["s"] or Decimal("0.00"))
+                                            for r in rows])
 
 
 def run_clauses(*, run) -> list[tuple[int, str]]:

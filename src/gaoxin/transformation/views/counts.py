@@ -19,7 +19,8 @@ from gaoxin.core.permissions import Role
 from gaoxin.economy.bulletin import transformation_paragraphs
 from gaoxin.projects.engine import PERIOD_HELP, Period, PeriodError, parse_period
 
-from ..engine import CERTIFIED_KINDS, RETROFIT_KINDS, unit_of
+from ..engine import CERTIFIED_KINDS, RETROFIT_KINDS
+from ..models import Kind, Level
 from ..selectors import counts as selectors
 from .common import transformation_page
 
@@ -63,11 +64,12 @@ def period_counts(request):
             error = str(exc)
     counts = selectors.period_counts_for_user(user=user, period=period)
     figures = selectors.figures_for_user(user=user, period=period)
-    started = [{"kind": kind, "count": counts.started.get(kind, 0), "url": started_url(period, kind)}
+    # rows carry the choices' labels, which the English pages translate; the stored values are Chinese
+    started = [{"kind": Kind(kind).label, "count": counts.started.get(kind, 0), "url": started_url(period, kind)}
                for kind in RETROFIT_KINDS]
-    certified = [{"level": level, "kind": kind, "count": count, "unit": unit_of(kind),
+    certified = [{"level": Level(level).label, "kind": Kind(kind).label, "count": count,
                   "url": certified_url(period, level, kind)} for (level, kind), count in counts.certified.items()]
-    by_kind = [{"kind": kind, "unit": unit_of(kind),
+    by_kind = [{"kind": Kind(kind).label,
                 "count": sum(c for (_level, k), c in counts.certified.items() if k == kind)} for kind in CERTIFIED_KINDS]
     return render(request, "transformation/counts.html", {
         "period": period,

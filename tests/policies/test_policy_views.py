@@ -276,6 +276,10 @@ def test_facts_download_as_polars_csv(pw, login):
     response = login("staff_a").get(reverse("policies:facts_download"), {"year": "2024", "format": "csv"})
     frame = pl.read_csv(io.BytesIO(response.content.decode("utf-8-sig").encode()), infer_schema=False)
     assert frame.height == 3 and frame.columns[0] == "entity"
+    # every firm's tax leaves the platform with it: recorded as an export
+    from gaoxin.core.audit.models import SecurityEvent
+    event = SecurityEvent.objects.filter(kind="export").latest("pk")
+    assert event.detail == "policy_facts: 2024 年, 3 家企业, csv" and event.user == pw.users["staff_a"]
 
 
 @pytest.mark.parametrize("params", [{"year": "abc"}, {"format": "pdf"}, {"year": "1800", "format": "csv"}])

@@ -16,6 +16,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from gaoxin.core.audit.models import SecurityEventKind
+from gaoxin.core.audit.services import security_event_record
 from gaoxin.core.imports.workbooks import CONTENT_TYPES, SAFE
 from gaoxin.core.pages import business_page, paginate
 
@@ -65,6 +67,9 @@ def facts_download(request):
         return HttpResponseBadRequest(_("format 只能是 xlsx 或 csv。"), content_type="text/plain; charset=utf-8")
     rows = fact_rows(zone=request.user.zone_id, year=year)
     body = _csv(rows) if fmt == "csv" else _xlsx(rows)
+    # the facts carry every firm's reported tax and revenue: leaving the platform is a security event
+    security_event_record(kind=SecurityEventKind.EXPORT, user=request.user, zone=request.user.zone,
+                          detail=f"policy_facts: {year} 年, {len(rows)} 家企业, {fmt}")
     response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="facts-{year}.{fmt}"'
     return response
